@@ -1,0 +1,184 @@
+package debt
+
+import (
+	"fmt"
+
+	"github.com/debtledger/debtledger/quota"
+	"github.com/shopspring/decimal"
+)
+
+// Book is the whole derived state of a ledger: what every query reads and
+// every rule is checked against. It is rebuilt by applying the journal's
+// events in order, and cached next to the journal.
+type Book struct {
+	Quota *quota.Book
+
+	Bonds     map[string]*Bond
+	BondRefs  map[string]int
+	Holdings  map[HoldingKey]*Holding
+	UnitBonds map[string][]string // bonds each unit has ever held, sorted
+	// Principal is each unit's own outstanding principal per debt kind.
+	Principal map[quota.UnitKind]*quota.Series
+	// RefBonds lists, per unit and kind, refinancing bonds the unit held;
+	// their unapplied proceeds are credited against its limit (rule 2).
+	RefBonds map[quota.UnitKind][]string
+
+	Projects    map[string]*Project
+	ProjectRefs map[string]int
+	Uses        map[UseKey]*Use
+	UnitProjects map[string][]string
+
+	Hidden  map[string]*HiddenDebt
+	Planned map[PlanKey]*quota.Series
+	Budgets map[BudgetKey]*quota.Series
+
+	// ClosedThrough is the last day of the latest closed period.
+	ClosedThrough quota.Date
+	Reversed      map[string]quota.Date
+	Entries       int
+
+	// find looks up an earlier entry by id, for `reverse`.
+	find func(id string) (*quota.Event, error)
+}
+
+// New is an empty book. find looks earlier entries up by id.
+func New() *Book {
+	b := &Book{
+		Quota:        quota.NewBook(),
+		Bonds:        map[string]*Bond{},
+		BondRefs:     map[string]int{},
+		Holdings:     map[HoldingKey]*Holding{},
+		UnitBonds:    map[string][]string{},
+		Principal:    map[quota.UnitKind]*quota.Series{},
+		RefBonds:     map[quota.UnitKind][]string{},
+		Projects:     map[string]*Project{},
+		ProjectRefs:  map[string]int{},
+		Uses:         map[UseKey]*Use{},
+		UnitProjects: map[string][]string{},
+		Hidden:       map[string]*HiddenDebt{},
+		Planned:      map[PlanKey]*quota.Series{},
+		Budgets:      map[BudgetKey]*quota.Series{},
+		Reversed:     map[string]quota.Date{},
+	}
+	b.Quota.SetExposure(b)
+	return b
+}
+
+// SetFinder tells the book how to look up earlier entries for `reverse`.
+func (b *Book) SetFinder(find func(id string) (*quota.Event, error)) { b.find = find }
+
+// Types are every event type of SPEC §4.
+func Types() map[string]quota.Decoder {
+	t := quota.Types()
+	for name, dec := range map[string]quota.Decoder{
+		"bond":           decodeBond,
+		"opening":        decodeOpening,
+		"onlend":         decodeOnLending,
+		"repay":          decodeRepayment,
+		"project":        decodeProject,
+		"allocate":       decodeAllocation,
+		"spend":          decodeSpending,
+		"hidden_stock":   decodeHiddenStock,
+		"hidden_plan":    decodeHiddenPlan,
+		"hidden_resolve": decodeResolution,
+		"budget":         decodeBudget,
+		"reverse":        decodeReversal,
+		"close":          decodeClose,
+		"reconciled":     decodeReconciled,
+	} {
+		t[name] = dec
+	}
+	return t
+}
+
+// Decode validates one event line.
+func Decode(obj map[string]any) (*quota.Event, error) { return quota.Decode(obj, eventTypes) }
+
+var eventTypes = Types()
+
+// isRegistration: registrations exist from their line on and ignore closed
+// periods (SPEC §4).
+func isRegistration(body quota.Body) bool {
+	switch body.(type) {
+	case *quota.Registration, *Bond, *Project:
+		return true
+	}
+	return false
+}
+
+// Apply checks an event against the book and books it. On error the book
+// may be part-changed: callers discard it (a refused import writes nothing).
+func (b *Book) Apply(ev *quota.Event) error {
+	if !isRegistration(ev.Body) && ev.Date <= b.ClosedThrough {
+		return fmt.Errorf("closed: %s is in a closed period (closed through %s)", ev.Date, b.ClosedThrough)
+	}
+	b.Entries++
+	h := &ev.Header
+	switch e := ev.Body.(type) {
+	case *quota.Registration:
+		return b.Quota.Register(e)
+	case *quota.OpeningLimit:
+		return b.Quota.SetLimit(h, e)
+	case *quota.Grant:
+		return b.Quota.Give(h, e)
+	case *Bond:
+		return b.register(h, e)
+	case *Opening:
+		return b.open(h, e)
+	case *OnLending:
+		return b.onLend(h, e)
+	case *Repayment:
+		return b.repay(h, e)
+	case *Project:
+		return b.addProject(e)
+	case *Allocation:
+		return b.allocate(h, e)
+	case *Spending:
+		return b.spend(h, e)
+	case *HiddenStock:
+		return b.addHidden(h, e)
+	case *HiddenPlan:
+		return b.plan(h, e)
+	case *Resolution:
+		return b.resolve(h, e)
+	case *Budget:
+		return b.budget(h, e)
+	case *Reversal:
+		return b.reverse(h, e)
+	case *Close:
+		return b.close(h, e)
+	case *Reconciled:
+		return b.Quota.Ref("reconciled", e.Unit)
+	}
+	return fmt.Errorf("%s: no effect defined", ev.Type)
+}
+
+// mustBeAfter: flows of a bond are not dated before its value date.
+func (b *Book) bondFor(rule, code string, d quota.Date) (*Bond, error) {
+	bond := b.Bonds[code]
+	if bond == nil {
+		return nil, fmt.Errorf("%s: bond %s is not registered", rule, code)
+	}
+	if d < bond.ValueDate {
+		return nil, fmt.Errorf("%s: dated %s, before bond %s's value date %s", rule, d, code, bond.ValueDate)
+	}
+	b.BondRefs[code]++
+	return bond, nil
+}
+
+func series[K comparable](m map[K]*quota.Series, k K) *quota.Series {
+	s := m[k]
+	if s == nil {
+		s = &quota.Series{}
+		m[k] = s
+	}
+	return s
+}
+
+// nonNegative checks that s stays ≥ 0 from d on.
+func nonNegative(s *quota.Series, d quota.Date, fail func(min decimal.Decimal, at quota.Date) error) error {
+	if min, at := s.MinFrom(d); min.IsNegative() {
+		return fail(min, at)
+	}
+	return nil
+}

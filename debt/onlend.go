@@ -1,0 +1,86 @@
+package debt
+
+import (
+	"fmt"
+
+	"github.com/debtledger/debtledger/quota"
+	"github.com/shopspring/decimal"
+)
+
+// OnLending is the `onlend` event (转贷): principal of a bond passed from the
+// superior to the root, or from a unit to one of its children.
+type OnLending struct {
+	Bond, To, From string // From "" is the superior government
+	Amount         decimal.Decimal
+}
+
+func decodeOnLending(f *quota.Fields) quota.Body {
+	return &OnLending{Bond: f.Code("bond"), To: f.Code("to"), From: f.OptCode("from"), Amount: f.Amount("amount")}
+}
+
+func (o *OnLending) Canon(c *quota.Canon) {
+	c.Str("bond", o.Bond)
+	c.Str("to", o.To)
+	c.Str("from", o.From)
+	c.Amount("amount", o.Amount)
+}
+
+// quotaKind is what a bond's principal uses up when on-lent into a unit
+// (rule 3): the new-debt quota of its kind, or the refinancing scale.
+func (bd *Bond) quotaKind() string {
+	if bd.Purpose == Refinancing {
+		return quota.Refinancing
+	}
+	return bd.Kind
+}
+
+func (b *Book) onLend(h *quota.Header, o *OnLending) error {
+	bond, err := b.bondFor("onlend", o.Bond, h.Date)
+	if err != nil {
+		return err
+	}
+	if err := b.Quota.Ref("onlend", o.To); err != nil {
+		return err
+	}
+	if o.From == "" {
+		if o.To != b.Quota.Root {
+			return fmt.Errorf("onlend: %s is not the root; bonds from the superior go to %s", o.To, b.Quota.Root)
+		}
+	} else {
+		if err := b.Quota.Ref("onlend", o.From); err != nil {
+			return err
+		}
+		if !b.Quota.IsParent(o.From, o.To) {
+			return fmt.Errorf("onlend: %s is not the parent of %s", o.From, o.To)
+		}
+		b.holding(o.Bond, o.From).Touched = true
+		b.Quota.BondEvents[o.From] = true
+	}
+	b.holding(o.Bond, o.To).Touched = true
+	b.Quota.BondEvents[o.To] = true
+	return b.bookOnLending(bond, o, h.Date, o.Amount)
+}
+
+func (b *Book) bookOnLending(bond *Bond, o *OnLending, d quota.Date, amount decimal.Decimal) error {
+	to := b.holding(o.Bond, o.To)
+	to.In.Add(d, amount)
+	to.Free.Add(d, amount)
+	b.movePrincipal(bond, o.To, d, amount)
+	if o.From != "" {
+		from := b.holding(o.Bond, o.From)
+		from.Out.Add(d, amount)
+		from.Free.Add(d, amount.Neg())
+		b.movePrincipal(bond, o.From, d, amount.Neg())
+		if err := b.checkBondUnit(bond, o.From, d); err != nil {
+			return err
+		}
+	}
+	if err := b.Quota.UseQuota(o.To, bond.ValueDate.Year(), bond.quotaKind(), d, amount); err != nil {
+		return err
+	}
+	return b.checkBondUnit(bond, o.To, d)
+}
+
+func (b *Book) undoOnLending(d quota.Date, o *OnLending) error {
+	return b.bookOnLending(b.Bonds[o.Bond], o, d, o.Amount.Neg())
+}

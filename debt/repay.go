@@ -1,0 +1,113 @@
+package debt
+
+import (
+	"fmt"
+
+	"github.com/debtledger/debtledger/quota"
+	"github.com/shopspring/decimal"
+)
+
+// Repayment is the `repay` event (还本付息): principal, interest and fees a
+// unit pays on a bond, from its budget or from a refinancing bond's
+// proceeds.
+type Repayment struct {
+	Bond, Unit      string
+	Principal       decimal.Decimal
+	Interest        decimal.Decimal
+	Fee             decimal.Decimal
+	Source          string // budget or refinancing
+	RefinancingBond string
+}
+
+func decodeRepayment(f *quota.Fields) quota.Body {
+	r := &Repayment{
+		Bond:            f.Code("bond"),
+		Unit:            f.Code("unit"),
+		Principal:       f.Amount("principal"),
+		Interest:        f.Amount("interest"),
+		Fee:             f.OptAmount("fee"),
+		Source:          f.Enum("source", "budget", Refinancing),
+		RefinancingBond: f.OptCode("refinancing_bond"),
+	}
+	if f.Err() != nil {
+		return r
+	}
+	switch {
+	case !r.Principal.IsPositive() && !r.Interest.IsPositive() && !r.Fee.IsPositive():
+		f.Fail("repay: at least one of principal, interest and fee must be > 0")
+	case r.Source == Refinancing && (!r.Interest.IsZero() || !r.Fee.IsZero()):
+		f.Fail("repay: refinancing proceeds repay principal only; interest and fee must be 0")
+	case r.Source == Refinancing && r.RefinancingBond == "":
+		f.Fail("repay: source refinancing needs refinancing_bond")
+	case r.Source == "budget" && r.RefinancingBond != "":
+		f.Fail("repay: source budget takes no refinancing_bond")
+	case r.RefinancingBond == r.Bond:
+		f.Fail("repay: refinancing_bond must be another bond than %s", r.Bond)
+	}
+	return r
+}
+
+func (r *Repayment) Canon(c *quota.Canon) {
+	c.Str("bond", r.Bond)
+	c.Str("unit", r.Unit)
+	c.Amount("principal", r.Principal)
+	c.Amount("interest", r.Interest)
+	c.Amount("fee", r.Fee)
+	c.Str("source", r.Source)
+	c.Str("refinancing_bond", r.RefinancingBond)
+}
+
+func (b *Book) repay(h *quota.Header, r *Repayment) error {
+	bond, err := b.bondFor("repay", r.Bond, h.Date)
+	if err != nil {
+		return err
+	}
+	if err := b.Quota.Ref("repay", r.Unit); err != nil {
+		return err
+	}
+	if r.Source == Refinancing {
+		ref, err := b.bondFor("repay", r.RefinancingBond, h.Date)
+		if err != nil {
+			return err
+		}
+		if ref.Purpose != Refinancing || ref.Kind != bond.Kind {
+			return fmt.Errorf("repay: %s is not a %s refinancing bond (it is %s, %s)", ref.Code, bond.Kind, ref.Kind, ref.Purpose)
+		}
+	}
+	b.holding(r.Bond, r.Unit).Touched = true
+	b.Quota.BondEvents[r.Unit] = true
+	return b.bookRepayment(bond, r, h.Date, decimal.NewFromInt(1))
+}
+
+func (b *Book) bookRepayment(bond *Bond, r *Repayment, d quota.Date, sign decimal.Decimal) error {
+	p := r.Principal.Mul(sign)
+	h := b.holding(r.Bond, r.Unit)
+	h.Repaid.Add(d, p)
+	h.Interest.Add(d, r.Interest.Mul(sign))
+	h.Fee.Add(d, r.Fee.Mul(sign))
+	b.movePrincipal(bond, r.Unit, d, p.Neg())
+	if r.Source == Refinancing {
+		ref := b.holding(r.RefinancingBond, r.Unit)
+		ref.Applied.Add(d, p)
+		ref.Free.Add(d, p.Neg())
+		if err := nonNegative(&ref.Free, d, func(min decimal.Decimal, at quota.Date) error {
+			return fmt.Errorf("repay: %s would apply %s more of refinancing bond %s than its unapplied proceeds, on %s",
+				r.Unit, quota.Yi(min.Neg()), r.RefinancingBond, at)
+		}); err != nil {
+			return err
+		}
+		if err := b.CheckLimit(r.Unit, bond.Kind, d); err != nil {
+			return err
+		}
+	}
+	if err := nonNegative(&h.Principal, d, func(min decimal.Decimal, at quota.Date) error {
+		return fmt.Errorf("repay: %s would repay %s more of bond %s than it owes, on %s", r.Unit, quota.Yi(min.Neg()), r.Bond, at)
+	}); err != nil {
+		return err
+	}
+	return b.checkBondUnit(bond, r.Unit, d)
+}
+
+func (b *Book) undoRepayment(d quota.Date, r *Repayment) error {
+	return b.bookRepayment(b.Bonds[r.Bond], r, d, decimal.NewFromInt(-1))
+}

@@ -1,0 +1,104 @@
+package quota
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// maxAmount is SPEC §2's ceiling: no single amount above 10^15 yuan.
+var maxAmount = decimal.New(1, 15)
+
+var (
+	yi  = decimal.New(1, 8)
+	wan = decimal.New(1, 4)
+)
+
+const amountHint = "want yuan with at most two decimals, e.g. 1390000000.00 or 13.9亿"
+
+// ParseAmount reads an amount in the text forms of SPEC §2: plain yuan with
+// at most two decimals, or a decimal followed by 亿 or 万 whose value is a
+// whole number of fen. A JSON number is read from its literal text by the
+// same rule, so callers pass the literal.
+func ParseAmount(s string) (decimal.Decimal, error) {
+	num, scale := s, decimal.Decimal{}
+	maxFrac := 2
+	switch {
+	case strings.HasSuffix(s, "亿"):
+		num, scale, maxFrac = strings.TrimSuffix(s, "亿"), yi, -1
+	case strings.HasSuffix(s, "万"):
+		num, scale, maxFrac = strings.TrimSuffix(s, "万"), wan, -1
+	}
+	intPart, frac, ok := splitDecimal(num)
+	if !ok || (maxFrac >= 0 && len(frac) > maxFrac) {
+		return decimal.Decimal{}, fmt.Errorf("amount %q: %s", s, amountHint)
+	}
+	// Reject absurd lengths before any arithmetic so that a 100,000-digit
+	// number costs nothing.
+	if len(strings.TrimLeft(intPart, "0")) > 16 || len(frac) > 20 {
+		return decimal.Decimal{}, fmt.Errorf("amount %q: above 10^15 yuan", s)
+	}
+	d, err := decimal.NewFromString(num)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("amount %q: %s", s, amountHint)
+	}
+	if !scale.IsZero() {
+		d = d.Mul(scale)
+		if !d.Equal(d.Truncate(2)) {
+			return decimal.Decimal{}, fmt.Errorf("amount %q: not a whole number of fen", s)
+		}
+	}
+	if d.GreaterThan(maxAmount) {
+		return decimal.Decimal{}, fmt.Errorf("amount %q: above 10^15 yuan", s)
+	}
+	return d.Truncate(2), nil
+}
+
+// splitDecimal checks the shape [0-9]+(\.[0-9]+)? and returns its parts.
+func splitDecimal(s string) (intPart, frac string, ok bool) {
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if intPart == "" || !allDigits(intPart) {
+		return "", "", false
+	}
+	if hasDot && (frac == "" || !allDigits(frac)) {
+		return "", "", false
+	}
+	return intPart, frac, true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// FormatAmount writes an amount as yuan with exactly two decimals.
+func FormatAmount(d decimal.Decimal) string { return d.StringFixed(2) }
+
+// FormatIn writes an amount in a display unit: yuan, wan (万元) or yi (亿元).
+func FormatIn(d decimal.Decimal, unit string) string {
+	switch unit {
+	case "wan":
+		return d.Div(wan).StringFixed(2)
+	case "yi":
+		return d.Div(yi).StringFixed(2)
+	}
+	return d.StringFixed(2)
+}
+
+// ParseRate reads a rate or percent: [0-9]{1,3}(\.[0-9]{1,4})?.
+func ParseRate(field, s string) (decimal.Decimal, error) {
+	intPart, frac, ok := splitDecimal(s)
+	if !ok || len(intPart) > 3 || len(frac) > 4 {
+		return decimal.Decimal{}, fmt.Errorf("%s %q: want up to three digits and four decimals, e.g. 3.25", field, s)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("%s %q: not a number", field, s)
+	}
+	return d, nil
+}
