@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -267,6 +268,7 @@ type jsonlParser struct {
 	fields []Field // stack of members of the objects being decoded
 	items  []Value // stack of elements of the arrays being decoded
 	keys   [jsonlMaxDepth + 1]map[string]struct{}
+	topCap int // members of the last line's object: the next one's guess
 }
 
 type jsonlError struct{ msg string }
@@ -302,6 +304,9 @@ func jsonlDescribe(s string, i int) string {
 }
 
 func (p *jsonlParser) decode(b []byte) ([]Field, error) {
+	if len(b) > jsonlMaxLine {
+		return nil, errors.New("line longer than 1 MiB")
+	}
 	if !utf8.Valid(b) {
 		return nil, jsonlErrorf("not valid UTF-8 at column %d", jsonlFirstInvalid(b)+1)
 	}
@@ -378,43 +383,52 @@ func (p *jsonlParser) ws(i int) int {
 }
 
 // value decodes the value starting at s[i] (not whitespace) inside a
-// container at the given depth.
-func (p *jsonlParser) value(i, depth int) (Value, int, error) {
+// container at the given depth into *dst, which must be the zero Value, and
+// returns the offset after it. Writing in place (rather than returning a
+// Value) spares a copy of the 72-byte struct per value.
+func (p *jsonlParser) value(dst *Value, i, depth int) (int, error) {
 	s := p.s
 	if i >= len(s) {
-		return Value{}, i, p.syntax(i, "a value")
+		return i, p.syntax(i, "a value")
 	}
 	switch c := s[i]; c {
 	case '"':
 		t, j, err := p.str(i)
-		return Value{Kind: String, Text: t}, j, err
+		dst.Kind, dst.Text = String, t
+		return j, err
 	case '{':
 		f, j, err := p.object(i, depth+1)
-		return Value{Kind: Object, Fields: f}, j, err
+		dst.Kind, dst.Fields = Object, f
+		return j, err
 	case '[':
 		a, j, err := p.array(i, depth+1)
-		return Value{Kind: Array, Items: a}, j, err
+		dst.Kind, dst.Items = Array, a
+		return j, err
 	case 't':
 		if len(s)-i >= 4 && s[i:i+4] == "true" {
-			return Value{Kind: Bool, Text: "true"}, i + 4, nil
+			dst.Kind, dst.Text = Bool, "true"
+			return i + 4, nil
 		}
-		return Value{}, i, p.syntax(i, "true")
+		return i, p.syntax(i, "true")
 	case 'f':
 		if len(s)-i >= 5 && s[i:i+5] == "false" {
-			return Value{Kind: Bool, Text: "false"}, i + 5, nil
+			dst.Kind, dst.Text = Bool, "false"
+			return i + 5, nil
 		}
-		return Value{}, i, p.syntax(i, "false")
+		return i, p.syntax(i, "false")
 	case 'n':
 		if len(s)-i >= 4 && s[i:i+4] == "null" {
-			return Value{Kind: Null}, i + 4, nil
+			dst.Kind = Null
+			return i + 4, nil
 		}
-		return Value{}, i, p.syntax(i, "null")
+		return i, p.syntax(i, "null")
 	default:
 		if c == '-' || c >= '0' && c <= '9' {
 			j, err := p.number(i)
-			return Value{Kind: Number, Text: s[i:j]}, j, err
+			dst.Kind, dst.Text = Number, s[i:j]
+			return j, err
 		}
-		return Value{}, i, p.syntax(i, "a value")
+		return i, p.syntax(i, "a value")
 	}
 }
 
@@ -427,11 +441,19 @@ func (p *jsonlParser) object(i, depth int) ([]Field, int, error) {
 	if i < len(s) && s[i] == '}' {
 		return nil, i + 1, nil
 	}
+	// The line's own object is appended straight into its result, sized
+	// from the lines before; nested ones go on the shared stack p.fields
+	// and are copied out at their end.
+	top := depth == 1
+	var fields []Field
+	if top {
+		fields = make([]Field, 0, max(p.topCap, 4))
+	}
 	base := len(p.fields)
 	var set map[string]struct{}
 	for {
 		if i >= len(s) || s[i] != '"' {
-			if len(p.fields) == base {
+			if len(fields)+len(p.fields)-base == 0 {
 				return nil, i, p.syntax(i, "'\"' to start a key or '}'")
 			}
 			return nil, i, p.syntax(i, "'\"' to start a key")
@@ -442,17 +464,21 @@ func (p *jsonlParser) object(i, depth int) ([]Field, int, error) {
 			return nil, j, err
 		}
 		// Duplicate keys: compare the unescaped keys.
-		if n := len(p.fields) - base; n < jsonlLinearKeys {
-			for k := base; k < len(p.fields); k++ {
-				if p.fields[k].Key == key {
+		cur := fields
+		if !top {
+			cur = p.fields[base:]
+		}
+		if len(cur) < jsonlLinearKeys {
+			for k := range cur {
+				if cur[k].Key == key {
 					return nil, ki, jsonlErrorf("duplicate key %q", key)
 				}
 			}
 		} else {
 			if set == nil {
 				set = p.keySet(depth)
-				for k := base; k < len(p.fields); k++ {
-					set[p.fields[k].Key] = struct{}{}
+				for k := range cur {
+					set[cur[k].Key] = struct{}{}
 				}
 			}
 			if _, dup := set[key]; dup {
@@ -465,11 +491,26 @@ func (p *jsonlParser) object(i, depth int) ([]Field, int, error) {
 			return nil, i, p.syntax(i, "':' after key")
 		}
 		i = p.ws(i + 1)
-		v, j, err := p.value(i, depth)
-		if err != nil {
-			return nil, j, err
+		if top {
+			// Decode straight into the result: nothing below appends to it.
+			n := len(fields)
+			if n == cap(fields) {
+				fields = slices.Grow(fields, 1)
+			}
+			fields = fields[:n+1] // the new element is zero
+			f := &fields[n]
+			f.Key = key
+			if j, err = p.value(&f.Value, i, depth); err != nil {
+				return nil, j, err
+			}
+		} else {
+			// Nested values may grow p.fields: decode into a local first.
+			var v Value
+			if j, err = p.value(&v, i, depth); err != nil {
+				return nil, j, err
+			}
+			p.fields = append(p.fields, Field{Key: key, Value: v})
 		}
-		p.fields = append(p.fields, Field{Key: key, Value: v})
 		i = p.ws(j)
 		if i < len(s) {
 			if s[i] == ',' {
@@ -483,13 +524,17 @@ func (p *jsonlParser) object(i, depth int) ([]Field, int, error) {
 		}
 		return nil, i, p.syntax(i, "',' or '}' after an object member")
 	}
+	if set != nil {
+		p.dropKeySet(depth, set)
+	}
+	if top {
+		p.topCap = min(len(fields), 64)
+		return fields, i, nil
+	}
 	out := make([]Field, len(p.fields)-base)
 	copy(out, p.fields[base:])
 	clear(p.fields[base:]) // drop references for the GC
 	p.fields = p.fields[:base]
-	if set != nil {
-		p.dropKeySet(depth, set)
-	}
 	return out, i, nil
 }
 
@@ -523,7 +568,8 @@ func (p *jsonlParser) array(i, depth int) ([]Value, int, error) {
 	}
 	base := len(p.items)
 	for {
-		v, j, err := p.value(i, depth)
+		var v Value
+		j, err := p.value(&v, i, depth)
 		if err != nil {
 			return nil, j, err
 		}
@@ -601,7 +647,16 @@ func jsonlDigit(c byte) bool { return c >= '0' && c <= '9' }
 // a substring of the line (no allocation).
 func (p *jsonlParser) str(i int) (string, int, error) {
 	s := p.s
-	for j := i + 1; j < len(s); j++ {
+	j := i + 1
+	// Skip 8 bytes at a time while none is '"', '\\' or a control character.
+	for ; len(s)-j >= 8; j += 8 {
+		w := uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
+			uint64(s[j+4])<<32 | uint64(s[j+5])<<40 | uint64(s[j+6])<<48 | uint64(s[j+7])<<56
+		if jsonlSpecial(w) {
+			break
+		}
+	}
+	for ; j < len(s); j++ {
 		switch c := s[j]; {
 		case c == '"':
 			return s[i+1 : j], j + 1, nil
@@ -612,6 +667,19 @@ func (p *jsonlParser) str(i int) (string, int, error) {
 		}
 	}
 	return "", len(s), jsonlErrorf("invalid JSON at column %d: string not closed before end of line", i+1)
+}
+
+const (
+	jsonlLo = 0x0101010101010101
+	jsonlHi = 0x8080808080808080
+)
+
+// jsonlSpecial reports whether any byte of w is '"', '\\' or below 0x20
+// (exact: the classic has-zero-byte and has-less-than tricks).
+func jsonlSpecial(w uint64) bool {
+	q := w ^ (jsonlLo * '"')
+	b := w ^ (jsonlLo * '\\')
+	return ((q-jsonlLo)&^q|(b-jsonlLo)&^b|(w-jsonlLo*0x20)&^w)&jsonlHi != 0
 }
 
 func (p *jsonlParser) control(j int) error {

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"github.com/debtledger/debtledger/debt"
+	"github.com/debtledger/debtledger/ledger"
+	"github.com/debtledger/debtledger/quota"
+	"github.com/urfave/cli/v2"
+)
+
+// queryCtx is an open, read-only ledger and its state.
+type queryCtx struct {
+	ledger *ledger.Ledger
+	book   *debt.Book
+}
+
+// query opens the ledger read-only and loads its state; the ledger is
+// closed when the command ends.
+func (e *env) query(c *cli.Context) (*queryCtx, error) {
+	l, err := e.openLedger(c, true)
+	if err != nil {
+		return nil, err
+	}
+	b, err := loadBook(l)
+	if err != nil {
+		l.Close()
+		return nil, badInput("%s: %v", l.Path(), err)
+	}
+	// urfave/cli has no after-action hook per command that sees errors, so
+	// the ledger is closed by the process ending; read-only handles hold no
+	// write lock worth releasing earlier.
+	return &queryCtx{l, b}, nil
+}
+
+// unitArg is --unit, defaulting to the root, and must be registered.
+func (q *queryCtx) unitArg(c *cli.Context) (string, error) {
+	u := c.String("unit")
+	if u == "" {
+		u = q.book.Quota.Root
+		if u == "" {
+			return "", badInput("%s: the ledger has no units yet", q.ledger.Path())
+		}
+	}
+	if !q.book.Quota.Has(u) {
+		return "", badInput("%s: unit %s is not registered", q.ledger.Path(), u)
+	}
+	return u, nil
+}
+
+// dateArg reads a date flag, defaulting to def.
+func dateArg(c *cli.Context, name string, def quota.Date) (quota.Date, error) {
+	s := c.String(name)
+	if s == "" {
+		return def, nil
+	}
+	d, err := quota.ParseDate(s)
+	if err != nil {
+		return 0, badInput("--%s: %v", name, err)
+	}
+	return d, nil
+}

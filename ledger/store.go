@@ -1,0 +1,546 @@
+package ledger
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Bucket and key names. They are the file format: never rename them.
+var (
+	bucketJournal = []byte("journal")
+	bucketIDs     = []byte("ids")
+	bucketMeta    = []byte("meta")
+	bucketState   = []byte("state")
+
+	keyFormat    = []byte("format")
+	keyHead      = []byte("head")
+	keyStateBlob = []byte("blob")
+	keyStateSeq  = []byte("seq")
+)
+
+// formatVersion is stored in meta/format by Create and required by Open, so
+// that a future layout is refused rather than misread.
+const formatVersion = "debtledger-journal/1"
+
+// headSize is a stored head: 8-byte big-endian seq, then the 32-byte hash.
+const headSize = 8 + 32
+
+// defaultTimeout is the lock wait the product promises (SPEC §1).
+const defaultTimeout = 5 * time.Second
+
+// Options control Open.
+type Options struct {
+	ReadOnly bool
+	Timeout  time.Duration // lock wait; 0 means 5s
+}
+
+// Ledger is an open journal file. It is safe for use by one goroutine at a
+// time; bbolt serialises writers, but a callback must not call back into
+// the same Ledger's Update (that would wait for itself).
+type Ledger struct {
+	db       *bolt.DB
+	path     string
+	readOnly bool
+}
+
+// ErrorCode classifies an *Error.
+type ErrorCode int
+
+// The kinds of failure to open or read a ledger.
+const (
+	NoLedger ErrorCode = iota + 1 // the file does not exist
+	Exists                        // Create or Backup would overwrite a file
+	Locked                        // another process holds the file
+	Corrupt                       // the file is not a readable ledger
+	IO                            // the operating system refused
+)
+
+// Sentinels for errors.Is; every *Error unwraps to the one for its code.
+var (
+	ErrNoLedger = errors.New("no ledger")
+	ErrExists   = errors.New("already exists")
+	ErrLocked   = errors.New("ledger is in use")
+	ErrCorrupt  = errors.New("not a readable ledger")
+	ErrIO       = errors.New("ledger input/output error")
+
+	// ErrNotFound is wrapped by Get for a sequence number not in the journal.
+	ErrNotFound = errors.New("not in the journal")
+	// ErrDuplicateID is wrapped by Batch.Append for an id already present.
+	ErrDuplicateID = errors.New("duplicate id")
+)
+
+// Error is what every failure to open or read a ledger returns. Error() is
+// one line for a person and names the file.
+type Error struct {
+	Path string
+	Code ErrorCode
+	Msg  string // detail; how it is shown depends on Code
+}
+
+func (e *Error) Error() string {
+	switch e.Code {
+	case NoLedger:
+		return fmt.Sprintf("no ledger at %s (run debtledger init)", e.Path)
+	case Exists:
+		return e.Path + ": already exists"
+	case Locked:
+		return fmt.Sprintf("%s: ledger is in use by another process (%s)", e.Path, e.Msg)
+	case Corrupt:
+		return e.Path + ": not a readable ledger: " + e.Msg
+	}
+	return e.Path + ": " + e.Msg
+}
+
+// Unwrap lets errors.Is(err, ErrLocked) and friends match on the code.
+func (e *Error) Unwrap() error {
+	switch e.Code {
+	case NoLedger:
+		return ErrNoLedger
+	case Exists:
+		return ErrExists
+	case Locked:
+		return ErrLocked
+	case Corrupt:
+		return ErrCorrupt
+	}
+	return ErrIO
+}
+
+// newError builds an *Error whose detail is always one line, whatever the
+// cause (a recovered panic value may span lines).
+func newError(path string, code ErrorCode, msg string) *Error {
+	return &Error{Path: path, Code: code, Msg: strings.Join(strings.Fields(msg), " ")}
+}
+
+// ioError reports an operating-system failure without repeating the path
+// that *fs.PathError already carries.
+func ioError(path string, err error) *Error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return newError(path, IO, err.Error())
+}
+
+func boltOptions(timeout time.Duration, readOnly bool) *bolt.Options {
+	return &bolt.Options{
+		Timeout:  timeout,
+		ReadOnly: readOnly,
+		// The map freelist stays fast however fragmented the file gets.
+		FreelistType: bolt.FreelistMapType,
+		// The freelist is synced (NoFreelistSync false): otherwise every
+		// read-write Open rebuilds it by walking the whole file, in a
+		// goroutine of bbolt's that panics on a damaged page, which no
+		// recover of ours could catch.
+		NoFreelistSync: false,
+	}
+}
+
+// Create makes a new, empty ledger at path, mode 0600, and refuses a path
+// that exists (Exists). The ledger is open for writing on return.
+func Create(path string) (*Ledger, error) {
+	created := false
+	opts := boltOptions(defaultTimeout, false)
+	opts.OpenFile = func(name string, flag int, _ os.FileMode) (*os.File, error) {
+		if created { // a later reopen by bbolt (none today): never create
+			return os.OpenFile(name, flag&^os.O_CREATE, 0)
+		}
+		// O_EXCL makes the existence check and the creation one step.
+		f, err := os.OpenFile(name, flag|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		created = true
+		// The umask may have taken bits away (or a wider default be
+		// wanted by nobody): the ledger is private, say so explicitly.
+		if err := f.Chmod(0o600); err != nil {
+			_ = f.Close()
+			return nil, err
+		}
+		return f, nil
+	}
+	db, err := bolt.Open(path, 0o600, opts)
+	if err != nil {
+		if created {
+			_ = os.Remove(path)
+		}
+		if errors.Is(err, fs.ErrExist) {
+			return nil, newError(path, Exists, "")
+		}
+		return nil, ioError(path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketJournal, bucketIDs, bucketMeta, bucketState} {
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if err := meta.Put(keyFormat, []byte(formatVersion)); err != nil {
+			return err
+		}
+		return meta.Put(keyHead, make([]byte, headSize))
+	})
+	if err != nil {
+		_ = db.Close()
+		_ = os.Remove(path)
+		return nil, ioError(path, err)
+	}
+	return &Ledger{db: db, path: path}, nil
+}
+
+// Open opens an existing ledger. It never creates a file: a missing one is
+// NoLedger. A lock not obtained within the timeout is Locked; a file that
+// is not a bbolt database, or lacks the ledger's buckets, is Corrupt.
+// ReadOnly takes a shared lock and opens the file read-only, so that it is
+// never changed.
+func Open(path string, opt Options) (*Ledger, error) {
+	timeout := opt.Timeout
+	if timeout <= 0 {
+		timeout = defaultTimeout
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, newError(path, NoLedger, "")
+	case err != nil:
+		return nil, ioError(path, err)
+	case fi.IsDir():
+		return nil, newError(path, Corrupt, "is a directory")
+	case fi.Size() == 0:
+		// Checked here because bbolt, opening an empty file for writing,
+		// would silently make a new database of it.
+		return nil, newError(path, Corrupt, "empty file")
+	}
+
+	var file *os.File // kept to release the lock if bbolt.Open panics
+	opts := boltOptions(timeout, opt.ReadOnly)
+	opts.OpenFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag&^os.O_CREATE, perm)
+		if file == nil && err == nil {
+			file = f
+		}
+		return f, err
+	}
+	var db *bolt.DB
+	err = guard(nil, func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, opts)
+		return err
+	})
+	if err != nil {
+		var d *damageError
+		if errors.As(err, &d) && file != nil {
+			_ = file.Close()
+		}
+		return nil, openError(path, timeout, err)
+	}
+	l := &Ledger{db: db, path: path, readOnly: opt.ReadOnly}
+	if err := l.checkFormat(file); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// openError classifies what bbolt.Open returned.
+func openError(path string, timeout time.Duration, err error) *Error {
+	var d *damageError
+	var errno syscall.Errno
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return newError(path, Locked, "waited "+timeout.String())
+	case errors.Is(err, fs.ErrNotExist):
+		return newError(path, NoLedger, "")
+	case errors.Is(err, bolterrors.ErrInvalid):
+		return newError(path, Corrupt, "not a bbolt database (no valid header page)")
+	case errors.Is(err, bolterrors.ErrChecksum):
+		return newError(path, Corrupt, "header checksum error")
+	case errors.Is(err, bolterrors.ErrVersionMismatch):
+		return newError(path, Corrupt, "unsupported bbolt file version")
+	case errors.As(err, &d):
+		return newError(path, Corrupt, d.Error())
+	case errors.As(err, new(*fs.PathError)), errors.As(err, &errno):
+		return ioError(path, err)
+	}
+	// Whatever else bbolt refuses (a file too small to hold its header
+	// pages, …) is about the content.
+	return newError(path, Corrupt, err.Error())
+}
+
+// checkFormat refuses a bbolt file that is not a ledger of this format, and
+// a truncated one: bbolt maps pages past the end of the file and would
+// fault on them later.
+func (l *Ledger) checkFormat(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return ioError(l.path, err)
+	}
+	return l.view(nil, func(tx *bolt.Tx) error {
+		if tx.Size() > fi.Size() {
+			return l.corrupt(fmt.Sprintf("file is truncated (%d bytes, its pages need %d)", fi.Size(), tx.Size()))
+		}
+		if _, _, _, _, err := l.buckets(tx); err != nil {
+			return err
+		}
+		if v := tx.Bucket(bucketMeta).Get(keyFormat); string(v) != formatVersion {
+			return l.corrupt(fmt.Sprintf("unknown format %q (want %q)", v, formatVersion))
+		}
+		_, _, err := l.readHead(tx)
+		return err
+	})
+}
+
+// Close releases the file and its lock.
+func (l *Ledger) Close() error {
+	if err := l.db.Close(); err != nil {
+		return ioError(l.path, err)
+	}
+	return nil
+}
+
+// Path is the file name the ledger was opened with.
+func (l *Ledger) Path() string { return l.path }
+
+// Head returns the last entry's sequence number and hash: 0 and the zero
+// hash for an empty journal.
+func (l *Ledger) Head() (seq uint64, hash [32]byte, err error) {
+	err = l.view(nil, func(tx *bolt.Tx) error {
+		seq, hash, err = l.readHead(tx)
+		return err
+	})
+	return seq, hash, err
+}
+
+// Lookup finds the entry with the given id.
+func (l *Ledger) Lookup(id string) (e *Entry, ok bool, err error) {
+	err = l.view(nil, func(tx *bolt.Tx) error {
+		j, ids, _, _, err := l.buckets(tx)
+		if err != nil {
+			return err
+		}
+		e, ok, err = l.lookup(j, ids, []byte(id))
+		return err
+	})
+	return e, ok, err
+}
+
+// Get returns entry seq; an error wrapping ErrNotFound if there is none.
+func (l *Ledger) Get(seq uint64) (e *Entry, err error) {
+	err = l.view(nil, func(tx *bolt.Tx) error {
+		j, _, _, _, err := l.buckets(tx)
+		if err != nil {
+			return err
+		}
+		e, err = l.readEntry(j, seq)
+		return err
+	})
+	return e, err
+}
+
+// Scan calls fn for every entry with seq >= from, in order, inside one read
+// transaction (so it sees one consistent journal). It stops at the first
+// error fn returns and returns it unchanged. Entries are fully decoded
+// copies that fn may keep; the hashes are not checked here (Verify does).
+func (l *Ledger) Scan(from uint64, fn func(*Entry) error) error {
+	from = max(from, 1)
+	var inCallback bool
+	return l.view(&inCallback, func(tx *bolt.Tx) error {
+		j, _, _, _, err := l.buckets(tx)
+		if err != nil {
+			return err
+		}
+		var prev [32]byte
+		if from > 1 {
+			v := j.Get(seqKey(from - 1))
+			if v == nil {
+				return nil // from is past the end: nothing to scan
+			}
+			if len(v) < len(prev) {
+				return l.corrupt(fmt.Sprintf("entry %d: stored value too short", from-1))
+			}
+			copy(prev[:], v)
+		}
+		want := from
+		c := j.Cursor()
+		for k, v := c.Seek(seqKey(from)); k != nil; k, v = c.Next() {
+			if len(k) != 8 || binary.BigEndian.Uint64(k) != want {
+				return l.corrupt(fmt.Sprintf("entry %d: missing from the journal", want))
+			}
+			e, err := decodeEntry(want, v, prev)
+			if err != nil {
+				return l.corrupt(fmt.Sprintf("entry %d: %v", want, err))
+			}
+			inCallback = true
+			err = fn(e)
+			inCallback = false
+			if err != nil {
+				return err
+			}
+			prev = e.Hash
+			want++
+		}
+		return nil
+	})
+}
+
+// State returns the derived-state blob stored by the last batch that set
+// one, and the head seq it was computed at (nil and 0 if none was ever set).
+// The blob is a copy: the file's memory is only valid inside a transaction.
+func (l *Ledger) State() (blob []byte, seq uint64, err error) {
+	err = l.view(nil, func(tx *bolt.Tx) error {
+		_, _, _, st, err := l.buckets(tx)
+		if err != nil {
+			return err
+		}
+		sv := st.Get(keyStateSeq)
+		if sv == nil {
+			return nil
+		}
+		if len(sv) != 8 {
+			return l.corrupt("state: bad sequence number")
+		}
+		seq = binary.BigEndian.Uint64(sv)
+		blob = append([]byte{}, st.Get(keyStateBlob)...)
+		return nil
+	})
+	return blob, seq, err
+}
+
+// view runs fn in a read transaction under guard. Errors fn returns pass
+// through unchanged; a panic from a damaged file becomes Corrupt.
+func (l *Ledger) view(inCallback *bool, fn func(*bolt.Tx) error) error {
+	return l.classify(guard(inCallback, func() error { return l.db.View(fn) }))
+}
+
+// classify turns bbolt's and guard's errors into *Error; others (the
+// caller's own, *Error, *ChainError) pass through.
+func (l *Ledger) classify(err error) error {
+	var d *damageError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &d):
+		return l.corrupt(d.Error())
+	case errors.Is(err, bolterrors.ErrDatabaseNotOpen):
+		return newError(l.path, IO, "ledger is closed")
+	case errors.Is(err, bolterrors.ErrDatabaseReadOnly):
+		return newError(l.path, IO, "ledger is open read-only")
+	}
+	return err
+}
+
+func (l *Ledger) corrupt(detail string) *Error { return newError(l.path, Corrupt, detail) }
+
+// buckets returns the four buckets, or Corrupt if one is missing.
+func (l *Ledger) buckets(tx *bolt.Tx) (journal, ids, meta, state *bolt.Bucket, err error) {
+	journal, ids = tx.Bucket(bucketJournal), tx.Bucket(bucketIDs)
+	meta, state = tx.Bucket(bucketMeta), tx.Bucket(bucketState)
+	for _, b := range []struct {
+		name []byte
+		b    *bolt.Bucket
+	}{{bucketJournal, journal}, {bucketIDs, ids}, {bucketMeta, meta}, {bucketState, state}} {
+		if b.b == nil {
+			return nil, nil, nil, nil, l.corrupt(fmt.Sprintf("no %q bucket (not a debtledger file?)", b.name))
+		}
+	}
+	return journal, ids, meta, state, nil
+}
+
+func (l *Ledger) readHead(tx *bolt.Tx) (seq uint64, hash [32]byte, err error) {
+	_, _, meta, _, err := l.buckets(tx)
+	if err != nil {
+		return 0, hash, err
+	}
+	v := meta.Get(keyHead)
+	if len(v) != headSize {
+		return 0, hash, l.corrupt("journal head record is damaged")
+	}
+	copy(hash[:], v[8:])
+	return binary.BigEndian.Uint64(v), hash, nil
+}
+
+// readEntry decodes entry seq, reading its predecessor for Prev.
+func (l *Ledger) readEntry(j *bolt.Bucket, seq uint64) (*Entry, error) {
+	v := j.Get(seqKey(seq))
+	if v == nil {
+		return nil, fmt.Errorf("%s: entry %d: %w", l.path, seq, ErrNotFound)
+	}
+	var prev [32]byte
+	if seq > 1 {
+		pv := j.Get(seqKey(seq - 1))
+		if len(pv) < len(prev) {
+			return nil, l.corrupt(fmt.Sprintf("entry %d: missing or damaged", seq-1))
+		}
+		copy(prev[:], pv)
+	}
+	e, err := decodeEntry(seq, v, prev)
+	if err != nil {
+		return nil, l.corrupt(fmt.Sprintf("entry %d: %v", seq, err))
+	}
+	return e, nil
+}
+
+// lookup resolves id through the ids index.
+func (l *Ledger) lookup(j, ids *bolt.Bucket, id []byte) (*Entry, bool, error) {
+	if len(id) == 0 || len(id) > maxIDLen {
+		return nil, false, nil // never stored (Append refuses it); bbolt would not look it up
+	}
+	v := ids.Get(id)
+	if v == nil {
+		return nil, false, nil
+	}
+	if len(v) != 8 {
+		return nil, false, l.corrupt(fmt.Sprintf("id index: bad value for %q", id))
+	}
+	seq := binary.BigEndian.Uint64(v)
+	e, err := l.readEntry(j, seq)
+	if errors.Is(err, ErrNotFound) {
+		return nil, false, l.corrupt(fmt.Sprintf("id index: %q points to entry %d, which is not in the journal", id, seq))
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return e, true, nil
+}
+
+// seqKey is the journal key of seq: big-endian, so that keys sort in
+// sequence order and appends always go to the end of the tree.
+func seqKey(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), seq)
+}
+
+// damageError is a panic recovered while reading the file: bbolt panics,
+// or faults on its memory map, when the file is damaged.
+type damageError struct{ v any }
+
+func (d *damageError) Error() string { return fmt.Sprintf("damaged file (%v)", d.v) }
+
+// guard runs fn with memory faults turned into panics (bbolt reads the file
+// through a memory map; a truncated or rewritten file faults) and turns any
+// panic into a *damageError, because the product promises an error, never a
+// crash, on a damaged file. A panic raised while *inCallback is true comes
+// from the caller's own callback: it is not ours to hide, so it is raised
+// again.
+func guard(inCallback *bool, fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if inCallback != nil && *inCallback {
+				panic(r)
+			}
+			err = &damageError{r}
+		}
+	}()
+	return fn()
+}
