@@ -23,9 +23,9 @@ type Book struct {
 	// their unapplied proceeds are credited against its limit (rule 2).
 	RefBonds map[quota.UnitKind][]string
 
-	Projects    map[string]*Project
-	ProjectRefs map[string]int
-	Uses        map[UseKey]*Use
+	Projects     map[string]*Project
+	ProjectRefs  map[string]int
+	Uses         map[UseKey]*Use
 	UnitProjects map[string][]string
 
 	Hidden  map[string]*HiddenDebt

@@ -65,7 +65,9 @@ func (b *Book) Violations() []Violation {
 	return out
 }
 
-func grantOrder(k quota.GrantKey) string { return fmt.Sprintf("%s\x00%04d\x00%s", k.Unit, k.Year, k.Kind) }
+func grantOrder(k quota.GrantKey) string {
+	return fmt.Sprintf("%s\x00%04d\x00%s", k.Unit, k.Year, k.Kind)
+}
 
 func keysInOrder[K comparable, V any](m map[K]V, order func(K) string) []K {
 	keys := make([]K, 0, len(m))

@@ -65,14 +65,14 @@ type Book struct {
 // NewBook is an empty quota book.
 func NewBook() *Book {
 	return &Book{
-		Units:        map[string]*Unit{},
-		UnitRefs:     map[string]int{},
-		Limit:        map[UnitKind]*Series{},
-		Once:         OnceOnly{},
-		BondEvents:   map[string]bool{},
-		Received:     map[GrantKey]*Series{},
-		Passed:       map[GrantKey]*Series{},
-		Unused:       map[GrantKey]*Series{},
+		Units:      map[string]*Unit{},
+		UnitRefs:   map[string]int{},
+		Limit:      map[UnitKind]*Series{},
+		Once:       OnceOnly{},
+		BondEvents: map[string]bool{},
+		Received:   map[GrantKey]*Series{},
+		Passed:     map[GrantKey]*Series{},
+		Unused:     map[GrantKey]*Series{},
 	}
 }
 

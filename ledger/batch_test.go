@@ -1,0 +1,289 @@
+package ledger
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAppendChain(t *testing.T) {
+	l := newLedger(t)
+	var prev [32]byte
+	for batch, sizes := range [][2]int{{1, 3}, {4, 1}, {5, 5}} {
+		require.NoError(t, l.Update(func(b *Batch) error {
+			for i := sizes[0]; i < sizes[0]+sizes[1]; i++ {
+				e := testEntry(i)
+				require.NoError(t, b.Append(e))
+				assert.Equal(t, uint64(i), e.Seq, "batch %d", batch)
+				assert.Equal(t, prev, e.Prev)
+				assert.Equal(t, e.ComputeHash(), e.Hash)
+				seq, hash := b.Head()
+				assert.Equal(t, e.Seq, seq)
+				assert.Equal(t, e.Hash, hash)
+				assert.Equal(t, i-sizes[0]+1, b.Appended())
+				prev = e.Hash
+			}
+			return nil
+		}))
+	}
+	seq, hash, err := l.Head()
+	require.NoError(t, err)
+	assert.Equal(t, uint64(9), seq)
+	assert.Equal(t, prev, hash)
+}
+
+func TestBatchLookup(t *testing.T) {
+	l := newLedger(t)
+	committed := appendEntries(t, l, 1, 3)
+	require.NoError(t, l.Update(func(b *Batch) error {
+		e := testEntry(4)
+		require.NoError(t, b.Append(e))
+		for _, tc := range []struct {
+			id   string
+			want *Entry
+		}{
+			{"e-000002", committed[1]},
+			{"e-000004", e}, // appended in this very batch
+			{"e-000005", nil},
+		} {
+			got, ok, err := b.Lookup(tc.id)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want != nil, ok, tc.id)
+			assert.Equal(t, tc.want, got, tc.id)
+		}
+		return nil
+	}))
+	e, ok, err := l.Lookup("e-000004")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, uint64(4), e.Seq)
+}
+
+func TestAppendRefuses(t *testing.T) {
+	with := func(f func(e *Entry)) *Entry {
+		e := testEntry(100)
+		f(e)
+		return e
+	}
+	for _, tc := range []struct {
+		name  string
+		entry *Entry
+		want  string
+	}{
+		{"id committed before", testEntry(2), `id "e-000002" is already in the ledger (entry 2)`},
+		{"id earlier in the batch", testEntry(4), `id "e-000004" is already in the ledger (entry 4)`},
+		{"nil entry", nil, "nil entry"},
+		{"empty id", with(func(e *Entry) { e.ID = "" }), "empty id"},
+		{"huge id", with(func(e *Entry) { e.ID = string(bytes.Repeat([]byte("x"), 40000)) }), "id longer than"},
+		{"memo not UTF-8", with(func(e *Entry) { e.Memo = "caf\xe9" }), "memo is not valid UTF-8"},
+		{"empty body", with(func(e *Entry) { e.Body = nil }), "body is not one JSON object"},
+		{"array body", with(func(e *Entry) { e.Body = []byte(`[1]`) }), "body is not one JSON object"},
+		{"two objects", with(func(e *Entry) { e.Body = []byte(`{}{}`) }), "body is not one JSON object"},
+		{"body with trailing space", with(func(e *Entry) { e.Body = []byte(`{} `) }), "body is not one JSON object"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newLedger(t)
+			appendEntries(t, l, 1, 3)
+			before := fileSum(t, l.Path())
+			err := l.Update(func(b *Batch) error {
+				require.NoError(t, b.Append(testEntry(4)))
+				err := b.Append(tc.entry)
+				require.ErrorContains(t, err, tc.want)
+				if tc.entry != nil {
+					assert.Zero(t, tc.entry.Seq, "a refused entry is left as it was")
+				}
+				seq, _ := b.Head()
+				assert.Equal(t, uint64(4), seq, "a refused entry changes nothing")
+				// The batch goes on after a refusal.
+				require.NoError(t, b.Append(testEntry(5)))
+				return err
+			})
+			require.ErrorContains(t, err, tc.want)
+			assert.Equal(t, before, fileSum(t, l.Path()), "a failed Update writes nothing")
+		})
+	}
+}
+
+func TestDuplicateIsErrDuplicateID(t *testing.T) {
+	l := newLedger(t)
+	appendEntries(t, l, 1, 1)
+	err := l.Update(func(b *Batch) error { return b.Append(testEntry(1)) })
+	assert.ErrorIs(t, err, ErrDuplicateID)
+}
+
+func TestUpdateWritesNothing(t *testing.T) {
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		name string
+		fn   func(b *Batch) error
+		err  error
+	}{
+		{"error after appends", func(b *Batch) error {
+			for i := 4; i < 100; i++ {
+				if err := b.Append(testEntry(i)); err != nil {
+					return err
+				}
+			}
+			b.SetState([]byte("state"))
+			return boom
+		}, boom},
+		{"no change", func(b *Batch) error {
+			_, _, err := b.Lookup("e-000001")
+			return err
+		}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newLedger(t)
+			appendEntries(t, l, 1, 3)
+			before := fileSum(t, l.Path())
+			err := l.Update(tc.fn)
+			assert.Same(t, tc.err, err)
+			assert.Equal(t, before, fileSum(t, l.Path()))
+			seq, _, err := l.Head()
+			require.NoError(t, err)
+			assert.Equal(t, uint64(3), seq)
+		})
+	}
+}
+
+func TestUpdatePanics(t *testing.T) {
+	l := newLedger(t)
+	appendEntries(t, l, 1, 3)
+	before := fileSum(t, l.Path())
+	assert.PanicsWithValue(t, "caller bug", func() {
+		_ = l.Update(func(b *Batch) error {
+			require.NoError(t, b.Append(testEntry(4)))
+			panic("caller bug")
+		})
+	})
+	assert.Equal(t, before, fileSum(t, l.Path()))
+	appendEntries(t, l, 4, 1) // still usable
+}
+
+func TestBatchOutsideUpdate(t *testing.T) {
+	l := newLedger(t)
+	var kept *Batch
+	require.NoError(t, l.Update(func(b *Batch) error {
+		kept = b
+		return b.Append(testEntry(1))
+	}))
+	assert.Error(t, kept.Append(testEntry(2)))
+	_, _, err := kept.Lookup("e-000001")
+	assert.Error(t, err)
+}
+
+func TestState(t *testing.T) {
+	l := newLedger(t)
+	blob, seq, err := l.State()
+	require.NoError(t, err)
+	assert.Nil(t, blob)
+	assert.Zero(t, seq)
+
+	big := bytes.Repeat([]byte("0123456789abcdef"), 110<<20/16) // 110 MiB
+	for _, tc := range []struct {
+		name    string
+		appends int
+		blob    []byte // nil: no SetState
+		want    []byte
+		seq     uint64
+	}{
+		{"state with entries", 3, []byte("s1"), []byte("s1"), 3},
+		{"entries only: state stays", 2, nil, []byte("s1"), 3},
+		{"state only", 0, []byte("s2"), []byte("s2"), 5},
+		{"empty state", 0, []byte{}, []byte{}, 5},
+		{"large state", 1, big, big, 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seq, _, err := l.Head()
+			require.NoError(t, err)
+			appendEntries(t, l, int(seq)+1, tc.appends)
+			if tc.blob != nil {
+				require.NoError(t, l.Update(func(b *Batch) error {
+					b.SetState(tc.blob)
+					return nil
+				}))
+			}
+			blob, seq, err = l.State()
+			require.NoError(t, err)
+			assert.True(t, bytes.Equal(tc.want, blob), "blob of %d bytes", len(blob))
+			assert.NotNil(t, blob)
+			assert.Equal(t, tc.seq, seq)
+		})
+	}
+}
+
+// benchEntries is the journal size the performance budget is stated for.
+const benchEntries = 1_000_000
+
+// benchEntry is entry i with a body of about 150 bytes, built cheaply so
+// that the benchmark measures the ledger, not fmt.
+func benchEntry(i int) *Entry {
+	n := strconv.Itoa(i)
+	body := make([]byte, 0, 160)
+	body = append(body, `{"amount":"`...)
+	body = append(body, n...)
+	body = append(body, `00.00","bond":"B2023-`...)
+	body = append(body, n...)
+	body = append(body, `","kind":"general","rate":"3.30","term":10,"unit":"U0042","year":2023,"note":"on-lent to county"}`...)
+	return &Entry{
+		ID: "imp-" + n, Type: "issue", Date: "2023-03-15", Doc: "新财预〔2023〕12号",
+		Body: body, Actor: "alice", RecordedAt: "2026-11-27T14:55:53Z",
+	}
+}
+
+func appendMillion(tb testing.TB, l *Ledger) {
+	require.NoError(tb, l.Update(func(b *Batch) error {
+		for i := 1; i <= benchEntries; i++ {
+			if err := b.Append(benchEntry(i)); err != nil {
+				return err
+			}
+		}
+		b.SetState([]byte(`{"cached":true}`))
+		return nil
+	}))
+}
+
+// millionLedger builds a journal of benchEntries entries for the read
+// benchmarks.
+func millionLedger(b *testing.B) *Ledger {
+	l, err := Create(filepath.Join(b.TempDir(), "bench.db"))
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = l.Close() })
+	appendMillion(b, l)
+	return l
+}
+
+// BenchmarkAppend1M appends a million entries in one Update and reports
+// the rate, the file size per entry and the Go heap's peak footprint. Run
+// it with -benchtime=1x.
+func BenchmarkAppend1M(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		l, err := Create(filepath.Join(b.TempDir(), "bench.db"))
+		require.NoError(b, err)
+		b.StartTimer()
+
+		start := time.Now()
+		appendMillion(b, l)
+		elapsed := time.Since(start)
+
+		b.StopTimer()
+		fi, err := os.Stat(l.Path())
+		require.NoError(b, err)
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(benchEntries/elapsed.Seconds(), "entries/s")
+		b.ReportMetric(float64(fi.Size())/benchEntries, "file-bytes/entry")
+		b.ReportMetric(float64(ms.Sys)/(1<<20), "go-sys-MiB")
+		require.NoError(b, l.Close())
+		b.StartTimer()
+	}
+}
