@@ -26,7 +26,7 @@ func (b *Book) Exposure(unit, kind string, d quota.Date) decimal.Decimal {
 // which any of its terms changes.
 func (b *Book) CheckLimit(unit, kind string, d quota.Date) error {
 	uk := quota.UnitKind{Unit: unit, Kind: kind}
-	limit := b.Quota.LimitSeries(unit, kind)
+	limit := quota.Figure(b.Quota.Limit, uk)
 	dates := append([]quota.Date{d}, limit.DatesFrom(d)...)
 	dates = append(dates, quota.Figure(b.Principal, uk).DatesFrom(d)...)
 	for _, code := range b.RefBonds[uk] {

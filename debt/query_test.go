@@ -254,3 +254,54 @@ func TestReportReversalCountsNegative(t *testing.T) {
 		"",
 	}, "\n"), statementCSV(t, b.Statement("6523", quota.NewPeriod(2023, 7), false)))
 }
+
+func TestReportProse(t *testing.T) {
+	b := smallBook(t)
+	r := b.Report("6523", day(t, "2023-01-01"), day(t, "2023-06-30"))
+	zh := r.Prose("zh", b)
+	for _, want := range []string{
+		"2023年，经自治区人民政府批准，自治区财政厅下达昌吉州新增地方政府债务限额25.00亿元，其中：新增一般债务10.00亿元，新增专项债务15.00亿元；下达昌吉州再融资债券规模3.00亿元。",
+		"截至6月底，共收到自治区转贷的地方政府债券18.00亿元，其中：新增一般债券6.00亿元，新增专项债券10.00亿元，再融资债券2.00亿元；共偿还到期本息2.74亿元，地方政府法定债务余额76.00亿元。",
+		"1-6月，收到自治区转贷的新增地方政府债券资金16.00亿元",
+		"按计划化解隐性债务0.80亿元，为计划的80.00%",
+	} {
+		assert.Contains(t, zh, want)
+	}
+	en := r.Prose("en", b)
+	assert.Regexp(t, `(?m)^Statutory debt balance at end +7600000000\.00$`, en)
+	assert.Regexp(t, `(?m)^Issue batches of new bonds +2$`, en)
+}
+
+func TestUsageQueries(t *testing.T) {
+	b := smallBook(t)
+	asOf := day(t, "2023-06-30")
+	tests := []struct {
+		name string
+		got  any
+		want string
+	}{
+		{"projects of 652301's subtree funded by B2023G01", b.ProjectsReport("652301", "B2023G01", "", asOf),
+			`{"unit":"652301","bond":"B2023G01","as_of":"2023-06-30","projects":[{"code":"P001","name":"昌吉市城区道路改造工程","unit":"652301","sector":"交通","kind":"general","bonds":["B2023G01"],"allocated":"300000000.00","spent":"100000000.00","progress":"33.33"}],"total":{"projects":1,"allocated":"300000000.00","spent":"100000000.00","progress":"33.33"}}`},
+		{"no project funded by a refinancing bond", b.ProjectsReport("", "B2023R01", "", asOf),
+			`{"bond":"B2023R01","as_of":"2023-06-30","projects":[],"total":{"projects":0,"allocated":"0.00","spent":"0.00","progress":"0.00"}}`},
+		{"projects by sector", b.ProjectsReport("", "", "", asOf).BySector(),
+			`[{"key":"交通","projects":1,"allocated":"300000000.00","spent":"100000000.00","progress":"33.33"},{"key":"市政和产业园区基础设施","projects":1,"allocated":"600000000.00","spent":"250000000.00","progress":"41.67"}]`},
+		{"hidden debt before the resolution", b.HiddenReport("6523", 2023, day(t, "2023-03-29")),
+			`{"unit":"6523","year":2023,"as_of":"2023-03-29","units":[{"unit":"652302","name":"阜康市","stock":"400000000.00","unresolved":"400000000.00","planned":"100000000.00","resolved":"0.00","progress_vs_plan":"0.00","progress_vs_stock":"0.00","by_method":[]}],"total":{"stock":"400000000.00","unresolved":"400000000.00","planned":"100000000.00","resolved":"0.00","progress_vs_plan":"0.00","progress_vs_stock":"0.00","by_method":[]}}`},
+		{"hidden debt at half year", b.HiddenReport("652302", 2023, asOf),
+			`{"unit":"652302","year":2023,"as_of":"2023-06-30","units":[{"unit":"652302","name":"阜康市","stock":"400000000.00","unresolved":"320000000.00","planned":"100000000.00","resolved":"80000000.00","progress_vs_plan":"80.00","progress_vs_stock":"20.00","by_method":[{"method":"fiscal_funds","amount":"80000000.00"}]}],"total":{"stock":"400000000.00","unresolved":"320000000.00","planned":"100000000.00","resolved":"80000000.00","progress_vs_plan":"80.00","progress_vs_stock":"20.00","by_method":[{"method":"fiscal_funds","amount":"80000000.00"}]}}`},
+		{"budget execution of the prefecture's own level", b.Execution("6523", 2023, asOf).Units[0],
+			`{"unit":"6523","name":"昌吉州","debt_service":{"budget":"500000000.00","executed":"66000000.00","progress":"13.20","principal":"0.00","interest":"66000000.00","fee":"0.00"},"hidden_resolution":{"budget":"0.00","executed":"0.00","progress":"0.00"}}`},
+		{"budget execution of the subtree", b.Execution("6523", 2023, asOf).Total,
+			`{"debt_service":{"budget":"500000000.00","executed":"273800000.00","progress":"54.76","principal":"200000000.00","interest":"73800000.00","fee":"0.00"},"hidden_resolution":{"budget":"0.00","executed":"80000000.00","progress":"0.00"}}`},
+		{"quota of 652301", b.QuotaStatus("652301", 2023, asOf),
+			`[{"kind":"general","received":"400000000.00","passed_down":"0.00","own":"400000000.00","used":"400000000.00","remaining":"0.00","limit":"1400000000.00","balance":"1100000000.00"},
+			  {"kind":"special","received":"0.00","passed_down":"0.00","own":"0.00","used":"0.00","remaining":"0.00","limit":"2000000000.00","balance":"0.00"},
+			  {"kind":"refinancing","received":"200000000.00","passed_down":"0.00","own":"200000000.00","used":"200000000.00","remaining":"0.00"}]`},
+		{"quota of the root passes down", b.Quota.Status("6523", 2023, asOf)[2],
+			`{"kind":"refinancing","received":"300000000.00","passed_down":"200000000.00","own":"100000000.00","used":"200000000.00","remaining":"100000000.00"}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { assertJSON(t, []byte(tc.want), tc.got) })
+	}
+}

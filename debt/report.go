@@ -2,7 +2,6 @@ package debt
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/debtledger/debtledger/quota"
@@ -266,24 +265,14 @@ func (r *Report) en() string {
 		{"Hidden debt planned for the period", r.Hidden.Planned.StringFixed(2)},
 		{"Hidden debt resolved", r.Hidden.Resolved.StringFixed(2)},
 	}
-	width := 0
+	width, valueWidth := 0, 0
 	for _, row := range rows {
-		width = max(width, len(row[0]))
+		width, valueWidth = max(width, len(row[0])), max(valueWidth, len(row[1]))
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "Budget execution of %s and its subtree, %s to %s (amounts in yuan)\n\n", r.Unit, r.From, r.To)
 	for _, row := range rows {
-		fmt.Fprintf(&s, "%-*s  %s\n", width, row[0], row[1])
+		fmt.Fprintf(&s, "%-*s  %*s\n", width, row[0], valueWidth, row[1])
 	}
 	return s.String()
-}
-
-// sortedKeys lists a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

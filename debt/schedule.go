@@ -169,8 +169,6 @@ func (bd *Bond) PrincipalDue(principal decimal.Decimal, asOf quota.Date) []Flow 
 	return out
 }
 
-var half = decimal.New(5, -1)
-
 // Projection is what a holding of the bond with principal outstanding at
 // the end of asOf pays after asOf, one flow per date in date order. A
 // coupon is the principal outstanding just before that date's principal
@@ -183,7 +181,7 @@ func (bd *Bond) Projection(principal decimal.Decimal, asOf quota.Date) []Flow {
 	due := bd.PrincipalDue(principal, asOf)
 	factor := bd.Rate.Div(hundred)
 	if bd.Interest == "semiannual" {
-		factor = factor.Mul(half)
+		factor = factor.Div(decimal.NewFromInt(2))
 	}
 	byDate := map[quota.Date]*Flow{}
 	var dates []quota.Date

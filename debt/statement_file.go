@@ -352,7 +352,9 @@ func stmtAmount(c stmtCell) (decimal.Decimal, error) {
 	d, err := quota.ParseAmount(text)
 	if err != nil {
 		if neg {
-			return decimal.Decimal{}, fmt.Errorf("%v (a '-' sign is allowed)", err)
+			// Show the cell as written, not the text after the sign.
+			msg := strings.Replace(err.Error(), strconv.Quote(text), strconv.Quote(c.text), 1)
+			return decimal.Decimal{}, fmt.Errorf("%s (one leading '-' is allowed)", msg)
 		}
 		return decimal.Decimal{}, err
 	}

@@ -264,7 +264,8 @@ func TestReadStatementNumericCells(t *testing.T) {
 		{raw: "1E999999999", err: "exponent out of range"},
 		{raw: "1" + strings.Repeat("0", 50), err: "too many digits"},
 		{raw: "0x10", err: "not a number"},
-		{raw: "Infinity", err: "not a number"},
+		{raw: "Inf", err: "not a number"},
+		{raw: "-0", want: "0.00"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.raw, func(t *testing.T) {
@@ -317,9 +318,9 @@ func TestReadStatementCSVErrors(t *testing.T) {
 		{"semicolons", strings.ReplaceAll(h+b1+total, ",", ";"), 1, "header must be"},
 		{"amount with three decimals", h + "B1,general,new,0,100.001,0,0,0,100\n" + total, 2, `bond B1: received: amount "100.001": want yuan with at most two decimals, e.g. 1390000000.00 or 13.9亿`},
 		{"amount with exponent", h + "B1,general,new,0,1e2,0,0,0,100\n" + total, 2, `bond B1: received: amount "1e2"`},
-		{"amount with plus", h + "B1,general,new,0,+100,0,0,0,100\n" + total, 2, `received: amount "+100"`},
-		{"amount with two minus", h + "B1,general,new,0,--100,0,0,0,100\n" + total, 2, `received: amount "-100": want yuan with at most two decimals, e.g. 1390000000.00 or 13.9亿 (a '-' sign is allowed)`},
-		{"amount with separator", h + `B1,general,new,0,"1,000",0,0,0,100` + "\n" + total, 2, `received: amount "1,000"`},
+		{"amount with plus", h + "B1,general,new,0,+100,0,0,0,100\n" + total, 2, `bond B1: received: amount "+100": want yuan`},
+		{"amount with two minus", h + "B1,general,new,0,--100,0,0,0,100\n" + total, 2, `bond B1: received: amount "--100": want yuan with at most two decimals, e.g. 1390000000.00 or 13.9亿 (one leading '-' is allowed)`},
+		{"amount with separator", h + `B1,general,new,0,"1,000",0,0,0,100` + "\n" + total, 2, `bond B1: received: amount "1,000": want yuan`},
 		{"amount missing", h + "B1,general,new,,100,0,0,0,100\n" + total, 2, "bond B1: opening_principal: missing amount"},
 		{"amount too large", h + "B1,general,new,0,10000000000000000,0,0,0,100\n" + total, 2, `bond B1: received: amount "10000000000000000": above 10^15 yuan`},
 		{"kind", h + "B1,General,new,0,100,0,0,0,100\n" + total, 2, `bond B1: kind "General": want general or special`},
@@ -469,4 +470,18 @@ func TestReadStatementXLSXErrors(t *testing.T) {
 func TestStatementErrorFormat(t *testing.T) {
 	assert.Equal(t, "a.csv: row 3: boom", (&debt.StatementError{File: "a.csv", Row: 3, Msg: "boom"}).Error())
 	assert.Equal(t, "a.xlsx: boom", (&debt.StatementError{File: "a.xlsx", Msg: "boom"}).Error())
+}
+
+// A worksheet as other programs write it (see stmtHandSheetXML).
+func TestReadStatementHandWrittenSheet(t *testing.T) {
+	var base bytes.Buffer
+	require.NoError(t, debt.WriteStatementXLSX(&base, stmtSamples()["two bonds"]))
+	data, err := stmtZipReplace(base.Bytes(), "xl/worksheets/sheet1.xml", []byte(stmtHandSheetXML))
+	require.NoError(t, err)
+	got, err := debt.ReadStatement(bytes.NewReader(data), "h.xlsx")
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"2023001,general,new,0.00,200000000.00,0.00,0.00,1234.56,200000000.00",
+		"TOTAL,,,0.00,200000000.00,0.00,0.00,1234.56,200000000.00",
+	}, stmtText(got))
 }

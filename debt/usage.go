@@ -324,3 +324,13 @@ func (b *Book) QuotaStatus(unit string, year int, asOf quota.Date) []quota.Quota
 	}
 	return lines
 }
+
+// sortedKeys lists a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -314,10 +314,14 @@ func (p *jsonlParser) decode(b []byte) ([]Field, error) {
 		return nil, errors.New("byte-order mark (U+FEFF) at start of line: save the file as UTF-8 without BOM")
 	}
 	p.s = string(b)
-	p.fields = p.fields[:0]
-	p.items = p.items[:0]
 	fields, err := p.line()
 	p.s = ""
+	if err != nil {
+		// Unwind what the failed line left on the stacks.
+		clear(p.fields)
+		clear(p.items)
+		p.fields, p.items = p.fields[:0], p.items[:0]
+	}
 	return fields, err
 }
 

@@ -223,8 +223,31 @@ func Open(path string, opt Options) (*Ledger, error) {
 		return nil, newError(path, Corrupt, "empty file")
 	}
 
-	var file *os.File // kept to release the lock if bbolt.Open panics
-	opts := boltOptions(timeout, opt.ReadOnly)
+	if !opt.ReadOnly {
+		// Check the file read-only first. Opening for writing makes bbolt
+		// read the freelist page, and if that panics (a truncated or
+		// damaged file), the panic is recovered but bbolt's memory map of
+		// the file is lost with it, and with it the lock, held until the
+		// process exits. A read-only open reads no freelist, and
+		// checkFormat finds truncation before anything reads past the end.
+		start := time.Now()
+		ro, err := Open(path, Options{ReadOnly: true, Timeout: timeout})
+		if err != nil {
+			return nil, err
+		}
+		if err := ro.Close(); err != nil {
+			return nil, err
+		}
+		return open(path, max(timeout-time.Since(start), time.Millisecond), timeout, false)
+	}
+	return open(path, timeout, timeout, opt.ReadOnly)
+}
+
+// open opens path with bbolt, waiting up to wait for the lock; a Locked
+// error reports the whole wait the caller asked for.
+func open(path string, wait, timeout time.Duration, readOnly bool) (*Ledger, error) {
+	var file *os.File // for checkFormat, and to close if bbolt.Open panics
+	opts := boltOptions(wait, readOnly)
 	opts.OpenFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
 		f, err := os.OpenFile(name, flag&^os.O_CREATE, perm)
 		if file == nil && err == nil {
@@ -233,7 +256,7 @@ func Open(path string, opt Options) (*Ledger, error) {
 		return f, err
 	}
 	var db *bolt.DB
-	err = guard(nil, func() error {
+	err := guard(nil, func() error {
 		var err error
 		db, err = bolt.Open(path, 0o600, opts)
 		return err
@@ -245,7 +268,7 @@ func Open(path string, opt Options) (*Ledger, error) {
 		}
 		return nil, openError(path, timeout, err)
 	}
-	l := &Ledger{db: db, path: path, readOnly: opt.ReadOnly}
+	l := &Ledger{db: db, path: path, readOnly: readOnly}
 	if err := l.checkFormat(file); err != nil {
 		_ = db.Close()
 		return nil, err

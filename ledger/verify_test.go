@@ -305,7 +305,7 @@ func TestDamagedPages(t *testing.T) {
 			d.do(data[page*pageSize : (page+1)*pageSize])
 			require.NoError(t, os.WriteFile(path, data, 0o600))
 
-			err := readAll(path, want)
+			err := readAll(t, path, want)
 			if err != nil {
 				detected++
 				var ce *ChainError
@@ -327,7 +327,8 @@ func TestDamagedPages(t *testing.T) {
 // readAll opens path read-only, verifies it and reads every entry. It
 // returns the first error; if there is none, the entries must be want or a
 // prefix of it.
-func readAll(path string, want []*Entry) error {
+func readAll(t *testing.T, path string, want []*Entry) error {
+	t.Helper()
 	l, err := Open(path, Options{ReadOnly: true})
 	if err != nil {
 		return err
@@ -348,13 +349,9 @@ func readAll(path string, want []*Entry) error {
 			return fmt.Errorf("lookup %s: %v %v", e.ID, ok, err)
 		}
 	}
-	if len(got) > len(want) {
-		return fmt.Errorf("more entries than written: %d", len(got))
-	}
+	require.LessOrEqual(t, len(got), len(want), "%s: more entries than written", path)
 	for i := range got {
-		if string(got[i].Encode()) != string(want[i].Encode()) || got[i].Hash != want[i].Hash {
-			panic(fmt.Sprintf("%s: entry %d silently changed", path, i+1))
-		}
+		require.Equal(t, want[i], got[i], "%s: entry %d silently changed", path, i+1)
 	}
 	return nil
 }

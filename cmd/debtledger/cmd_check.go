@@ -25,13 +25,13 @@ func checkCommand(e *env) *cli.Command {
 			}
 			fresh, found := replay(l, true)
 			rep.Violations = append(rep.Violations, found...)
-			rep.Violations = append(rep.Violations, sweep(fresh)...)
 			seq, _, err := l.Head()
 			if err != nil {
 				rep.Violations = append(rep.Violations, violation{Rule: "journal", Message: err.Error()})
 			}
 			rep.Entries = int(seq)
 			rep.Violations = append(rep.Violations, compareCache(l.State, fresh, seq)...)
+			rep.Violations = append(rep.Violations, sweep(fresh)...)
 			rep.OK = len(rep.Violations) == 0
 			if c.String("format") == "json" {
 				if err := writeJSON(e.stdout, rep); err != nil {
