@@ -271,6 +271,9 @@ type jsonlParser struct {
 	topCap int // members of the last line's object: the next one's guess
 }
 
+// errJSONLUTF8 is replaced by a message with the column in decode.
+var errJSONLUTF8 = errors.New("not valid UTF-8")
+
 type jsonlError struct{ msg string }
 
 func (e *jsonlError) Error() string { return e.msg }
@@ -307,9 +310,6 @@ func (p *jsonlParser) decode(b []byte) ([]Field, error) {
 	if len(b) > jsonlMaxLine {
 		return nil, errors.New("line longer than 1 MiB")
 	}
-	if !utf8.Valid(b) {
-		return nil, jsonlErrorf("not valid UTF-8 at column %d", jsonlFirstInvalid(b)+1)
-	}
 	if bytes.HasPrefix(b, jsonlBOM) {
 		return nil, errors.New("byte-order mark (U+FEFF) at start of line: save the file as UTF-8 without BOM")
 	}
@@ -317,6 +317,12 @@ func (p *jsonlParser) decode(b []byte) ([]Field, error) {
 	fields, err := p.line()
 	p.s = ""
 	if err != nil {
+		// UTF-8 is validated where it can occur in a well-formed line,
+		// inside strings; elsewhere a non-ASCII byte is a syntax error.
+		// Whatever the error, an invalid line is reported as such.
+		if !utf8.Valid(b) {
+			err = jsonlErrorf("not valid UTF-8 at column %d", jsonlFirstInvalid(b)+1)
+		}
 		// Unwind what the failed line left on the stacks.
 		clear(p.fields)
 		clear(p.items)
@@ -652,6 +658,7 @@ func jsonlDigit(c byte) bool { return c >= '0' && c <= '9' }
 func (p *jsonlParser) str(i int) (string, int, error) {
 	s := p.s
 	j := i + 1
+	var hi uint64 // high bits of the bytes passed: non-ASCII text to validate
 	// Skip 8 bytes at a time while none is '"', '\\' or a control character.
 	for ; len(s)-j >= 8; j += 8 {
 		w := uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
@@ -659,15 +666,22 @@ func (p *jsonlParser) str(i int) (string, int, error) {
 		if jsonlSpecial(w) {
 			break
 		}
+		hi |= w
 	}
 	for ; j < len(s); j++ {
 		switch c := s[j]; {
 		case c == '"':
-			return s[i+1 : j], j + 1, nil
+			t := s[i+1 : j]
+			if hi&jsonlHi != 0 && !utf8.ValidString(t) {
+				return "", j, errJSONLUTF8
+			}
+			return t, j + 1, nil
 		case c == '\\':
-			return p.strEscaped(i, j)
+			return p.strEscaped(i, j, hi&jsonlHi != 0)
 		case c < 0x20:
 			return "", j, p.control(j)
+		default:
+			hi |= uint64(c)
 		}
 	}
 	return "", len(s), jsonlErrorf("invalid JSON at column %d: string not closed before end of line", i+1)
@@ -691,7 +705,8 @@ func (p *jsonlParser) control(j int) error {
 }
 
 // strEscaped continues str from the first backslash at s[j].
-func (p *jsonlParser) strEscaped(i, j int) (string, int, error) {
+// nonASCII says whether s[i+1:j] has a byte >= 0x80.
+func (p *jsonlParser) strEscaped(i, j int, nonASCII bool) (string, int, error) {
 	s := p.s
 	buf := append(p.buf[:0], s[i+1:j]...)
 	for j < len(s) {
@@ -699,10 +714,17 @@ func (p *jsonlParser) strEscaped(i, j int) (string, int, error) {
 		switch {
 		case c == '"':
 			p.buf = buf
+			// Escapes yield whole UTF-8 sequences, which neither complete
+			// nor continue a broken raw one: validating buf is validating
+			// the raw text.
+			if nonASCII && !utf8.Valid(buf) {
+				return "", j, errJSONLUTF8
+			}
 			return string(buf), j + 1, nil
 		case c < 0x20:
 			return "", j, p.control(j)
 		case c != '\\':
+			nonASCII = nonASCII || c >= utf8.RuneSelf
 			buf = append(buf, c)
 			j++
 			continue

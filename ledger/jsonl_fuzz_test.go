@@ -30,6 +30,9 @@ func FuzzDecodeLine(f *testing.F) {
 		}
 		jlCheckUnique(t, fields)
 		jlCheckDecoded(t, Value{Kind: Object, Fields: fields}, 1)
+		if !utf8.Valid(b) {
+			t.Fatalf("accepted invalid UTF-8")
+		}
 		if !json.Valid(b) {
 			t.Fatalf("accepted a line encoding/json finds invalid")
 		}

@@ -161,6 +161,12 @@ func TestJSONLDecodeLineRefuses(t *testing.T) {
 		{"encoded surrogate", "{\"a\":\"\xed\xa0\x80\"}", `not valid UTF-8 at column 7`},
 		{"truncated sequence", "{\"a\":\"\xe4\xb8\"}", `not valid UTF-8 at column 7`},
 		{"invalid outside string", "{\"a\":1}\xfe", `not valid UTF-8 at column 8`},
+		{"invalid in long string", "{\"a\":\"abcdefghijklmnop\xffqrstuvwxyz\"}", `not valid UTF-8 at column 23`},
+		{"invalid in escaped string", "{\"a\":\"\\n\xe4\\n\"}", `not valid UTF-8 at column 9`},
+		{"invalid in key", "{\"\xe4\xb8\":1}", `not valid UTF-8 at column 3`},
+		{"invalid after a syntax error", "{\"a\" 1,\"b\":\"\xff\"}", `not valid UTF-8 at column 13`},
+		{"invalid before a syntax error", "{\"a\":\"\xff\" 1}", `not valid UTF-8 at column 7`},
+		{"valid long Chinese, then invalid", "{\"a\":\"新财预〔2023〕12号新财预\xe6\x96\"}", `not valid UTF-8 at column 40`},
 		{"BOM", "\xef\xbb\xbf{}", `byte-order mark (U+FEFF) at start of line: save the file as UTF-8 without BOM`},
 		// duplicates
 		{"duplicate top", `{"amount":"1","amount":"2"}`, `duplicate key "amount"`},

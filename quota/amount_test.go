@@ -100,7 +100,7 @@ var parseAmountTests = []struct {
 	{"1.000", "", errShape},
 	{"0.001", "", errShape},
 	// Other digits and suffixes.
-	{"１２３", "", errShape},   // full-width digits
+	{"１２３", "", errShape},    // full-width digits
 	{"1．5", "", errShape},    // full-width full stop
 	{"١٢٣", "", errShape},    // Arabic-Indic digits
 	{"13.9元", "", errShape},  // other suffix
@@ -127,7 +127,8 @@ var parseAmountTests = []struct {
 	{"1.2345678万", "", errFen},
 	{"0.0000001万", "", errFen},
 	{"0.00000000001亿", "", errFen},
-	{"0.123456789亿", "", errFen},
+	{"0.123456789亿", "12345678.90", ""},
+	{"0.12345678901亿", "", errFen},
 	// Above 10^15 yuan.
 	{"1000000000000000.01", "", errAbove},
 	{"1000000000000000.1", "", errAbove},
@@ -202,16 +203,16 @@ func TestParseAmountLongInput(t *testing.T) {
 		"1." + strings.Repeat("1", n),
 		strings.Repeat("1", n) + "x",
 	}
-	start := time.Now()
-	for i := 0; i < 20; i++ {
-		for _, s := range refused {
-			_, err := ParseAmount(s)
-			require.Error(t, err)
-		}
+	for _, s := range refused {
+		start := time.Now()
+		_, err := ParseAmount(s)
+		elapsed := time.Since(start)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "amount ")
+		// A linear scan (and quoting the input into the message) takes
+		// well under a millisecond; the bound leaves room for -race.
+		assert.Less(t, elapsed, 250*time.Millisecond, "long inputs must be refused fast")
 	}
-	// 160 refusals of 100 kB inputs: a linear scan takes a few ms; a
-	// big-number conversion of each would take far longer.
-	assert.Less(t, time.Since(start), 2*time.Second, "long inputs must be refused fast")
 
 	got, err := ParseAmount(strings.Repeat("0", n) + "1.5")
 	require.NoError(t, err)
