@@ -39,6 +39,11 @@ type Book struct {
 
 	// find looks up an earlier entry by id, for `reverse`.
 	find func(id string) (*quota.Event, error)
+	// load reads unit records from the cache on demand; loaded marks those
+	// read, dirty those changed since (see persist.go).
+	load   Loader
+	loaded map[string]bool
+	dirty  map[string]bool
 }
 
 // New is an empty book. find looks earlier entries up by id.
@@ -59,6 +64,7 @@ func New() *Book {
 		Planned:      map[PlanKey]*quota.Series{},
 		Budgets:      map[BudgetKey]*quota.Series{},
 		Reversed:     map[string]quota.Date{},
+		dirty:        map[string]bool{},
 	}
 	b.Quota.SetExposure(b)
 	return b
@@ -113,9 +119,20 @@ func (b *Book) Apply(ev *quota.Event) error {
 		return fmt.Errorf("closed: %s is in a closed period (closed through %s)", ev.Date, b.ClosedThrough)
 	}
 	b.Entries++
+	units, err := b.touches(ev)
+	if err != nil {
+		return err
+	}
+	if err := b.NeedUnits(units...); err != nil {
+		return err
+	}
+	for _, u := range units {
+		b.dirty[u] = true
+	}
 	h := &ev.Header
 	switch e := ev.Body.(type) {
 	case *quota.Registration:
+		b.dirty[e.Code] = true
 		return b.Quota.Register(e)
 	case *quota.OpeningLimit:
 		return b.Quota.SetLimit(h, e)
@@ -151,6 +168,51 @@ func (b *Book) Apply(ev *quota.Event) error {
 		return b.Quota.Ref("reconciled", e.Unit)
 	}
 	return fmt.Errorf("%s: no effect defined", ev.Type)
+}
+
+// touches lists the units whose figures an event may move.
+func (b *Book) touches(ev *quota.Event) ([]string, error) {
+	switch e := ev.Body.(type) {
+	case *quota.OpeningLimit:
+		return []string{e.Unit}, nil
+	case *quota.Grant:
+		return []string{e.To, e.From}, nil
+	case *Opening:
+		return []string{e.Unit}, nil
+	case *OnLending:
+		return []string{e.To, e.From}, nil
+	case *Repayment:
+		return []string{e.Unit}, nil
+	case *Allocation:
+		return b.projectUnit(e.Project), nil
+	case *Spending:
+		return b.projectUnit(e.Project), nil
+	case *HiddenStock:
+		return []string{e.Unit}, nil
+	case *HiddenPlan:
+		return []string{e.Unit}, nil
+	case *Resolution:
+		return []string{e.Unit}, nil
+	case *Budget:
+		return []string{e.Unit}, nil
+	case *Reversal:
+		if b.find == nil {
+			return nil, nil
+		}
+		orig, err := b.find(e.Entry)
+		if err != nil || orig == nil {
+			return nil, err
+		}
+		return b.touches(orig)
+	}
+	return nil, nil
+}
+
+func (b *Book) projectUnit(code string) []string {
+	if p := b.Projects[code]; p != nil {
+		return []string{p.Unit}
+	}
+	return nil
 }
 
 // mustBeAfter: flows of a bond are not dated before its value date.

@@ -45,6 +45,7 @@ func (b *Book) reverse(h *quota.Header, r *Reversal) error {
 	case *Reversal, *Close:
 		return fmt.Errorf("reverse: a %s entry cannot be reversed", orig.Type)
 	case *quota.Registration:
+		b.dirty[e.Code] = true
 		return b.Quota.Unregister(e)
 	case *Bond:
 		return b.unregisterBond(e)

@@ -40,6 +40,14 @@
 //
 // Verify checks all of these but the last two, which bbolt provides.
 //
+// # Cost
+//
+// One Update is one bbolt transaction, held in memory until it commits: a
+// million appends take about 4 s and 1 GB here, and the file about 330
+// bytes an entry. Within a batch, ids that arrive in ascending order are
+// indexed for free; others go through a hash map and a sort at commit.
+// Scan and Verify read a million entries in about a second.
+//
 // # Caveats
 //
 // bbolt locks the whole file: one writer, or any number of readers, at a
@@ -48,5 +56,8 @@
 // A Batch is valid only inside its Update, and a blob given to SetState
 // must not change until Update returns. A damaged file is reported as an
 // error, never a panic: reads run with faults on the memory map turned
-// into panics and recovered (see guard in store.go).
+// into panics and recovered (see guard in store.go). The one leak: if
+// opening for writing panics on a damaged freelist page (which a read-only
+// open, tried first, does not read), bbolt's memory map of the file, and
+// with it the file's lock, stays until the process exits.
 package ledger

@@ -5,10 +5,11 @@ package ledger
 // ledger needs duplicate-key detection at every depth, the literal text of
 // numbers (amounts are read from it, never through float64) and speed.
 //
-// Every line is validated as UTF-8 first, then copied once into a string;
-// keys and values without escapes are substrings of that string, so a typical
-// line costs three allocations (the line's string, the top-level field slice
-// and the *Line).
+// Each line is copied once into a string; keys and values without escapes
+// are substrings of it, so a typical line costs three allocations (the
+// string, the top-level field slice and the *Line). UTF-8 is validated inside
+// strings (the only place non-ASCII can be well-formed); any failed line is
+// checked whole, so invalid UTF-8 is always reported as such.
 
 import (
 	"bufio"

@@ -672,3 +672,57 @@ func BenchmarkDecodeLine(b *testing.B) {
 		}
 	}
 }
+
+func TestJSONLSpecialMatchesBytewise(t *testing.T) {
+	naive := func(w uint64) bool {
+		for k := 0; k < 8; k++ {
+			c := byte(w >> (8 * k))
+			if c == '"' || c == '\\' || c < 0x20 {
+				return true
+			}
+		}
+		return false
+	}
+	rng := rand.New(rand.NewSource(2))
+	edge := []byte{0, 0x1f, 0x20, 0x21, '"', '#', '[', '\\', ']', 0x7f, 0x80, 0x9f, 0xa0, 0xa2, 0xdc, 0xff}
+	for i := 0; i < 200000; i++ {
+		var w uint64
+		for k := 0; k < 8; k++ {
+			c := byte(rng.Intn(256))
+			if rng.Intn(2) == 0 {
+				c = edge[rng.Intn(len(edge))]
+			}
+			w |= uint64(c) << (8 * k)
+		}
+		require.Equal(t, naive(w), jsonlSpecial(w), "%016x", w)
+	}
+}
+
+func TestJSONLLineLimitInDecodeLine(t *testing.T) {
+	b := []byte(`{"a":"` + strings.Repeat("x", 1<<20) + `"}`)
+	_, err := DecodeLine(b)
+	require.EqualError(t, err, "line longer than 1 MiB")
+	// Exactly 1 MiB is fine.
+	b = []byte(`{"a":"` + strings.Repeat("x", 1<<20-8) + `"}`)
+	_, err = DecodeLine(b)
+	require.NoError(t, err)
+}
+
+func TestJSONLManyKeysThenReuse(t *testing.T) {
+	// An object with thousands of members, then ordinary lines, on one parser.
+	var b strings.Builder
+	b.WriteString(`{"o":{`)
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, `"k%d":%d,`, i, i)
+	}
+	b.WriteString(`"end":0},"p":1}`)
+	p := new(jsonlParser)
+	fields, err := p.decode([]byte(b.String()))
+	require.NoError(t, err)
+	require.Len(t, fields[0].Value.Fields, 3001)
+	for i := 0; i < 3; i++ {
+		fields, err = p.decode([]byte(`{"o":{"k1":1,"k2":2},"p":{"k1":1}}`))
+		require.NoError(t, err)
+		assert.Equal(t, `{"o":{"k1":1,"k2":2},"p":{"k1":1}}`, jlDump(fields))
+	}
+}

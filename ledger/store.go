@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -44,9 +46,10 @@ type Options struct {
 	Timeout  time.Duration // lock wait; 0 means 5s
 }
 
-// Ledger is an open journal file. It is safe for use by one goroutine at a
-// time; bbolt serialises writers, but a callback must not call back into
-// the same Ledger's Update (that would wait for itself).
+// Ledger is an open journal file. Its methods may be called from several
+// goroutines (bbolt lets one write transaction run at a time), but a
+// callback of Update or Scan must not call Update on the same Ledger: it
+// would wait for itself.
 type Ledger struct {
 	db       *bolt.DB
 	path     string
@@ -132,8 +135,18 @@ func ioError(path string, err error) *Error {
 	return newError(path, IO, err.Error())
 }
 
-func boltOptions(timeout time.Duration, readOnly bool) *bolt.Options {
-	return &bolt.Options{
+// bigMap says whether write opens map a gigabyte beyond the file up front
+// (see boltOptions).
+const bigMap = strconv.IntSize == 64 && runtime.GOOS != "windows"
+
+// growStep is how far past what it needs a growing file is extended. bbolt
+// grows by its 16 MiB AllocSize once the map is larger than that, which
+// with bigMap would be always: a new, empty ledger would be 16 MiB.
+const growStep = 1 << 20
+
+// boltOptions are the options for opening a file of size bytes.
+func boltOptions(timeout time.Duration, readOnly bool, size int64) *bolt.Options {
+	o := &bolt.Options{
 		Timeout:  timeout,
 		ReadOnly: readOnly,
 		// The map freelist stays fast however fragmented the file gets.
@@ -144,13 +157,31 @@ func boltOptions(timeout time.Duration, readOnly bool) *bolt.Options {
 		// recover of ours could catch.
 		NoFreelistSync: false,
 	}
+	if !readOnly && bigMap {
+		// Map address space for a gigabyte of growth up front. When a
+		// write transaction outgrows the map, bbolt remaps and first
+		// copies every key and value of the transaction's dirty nodes to
+		// the heap, once per doubling of the file: a million-entry import
+		// spent most of its time there. Mapping past the end of the file
+		// costs no memory on 64-bit systems; on Windows it would grow the
+		// file itself.
+		o.InitialMmapSize = int(size) + 1<<30
+	}
+	return o
+}
+
+// tune sets what bbolt takes on the DB rather than in Options.
+func tune(db *bolt.DB, readOnly bool) {
+	if !readOnly && bigMap {
+		db.AllocSize = growStep
+	}
 }
 
 // Create makes a new, empty ledger at path, mode 0600, and refuses a path
 // that exists (Exists). The ledger is open for writing on return.
 func Create(path string) (*Ledger, error) {
 	created := false
-	opts := boltOptions(defaultTimeout, false)
+	opts := boltOptions(defaultTimeout, false, 0)
 	opts.OpenFile = func(name string, flag int, _ os.FileMode) (*os.File, error) {
 		if created { // a later reopen by bbolt (none today): never create
 			return os.OpenFile(name, flag&^os.O_CREATE, 0)
@@ -161,8 +192,8 @@ func Create(path string) (*Ledger, error) {
 			return nil, err
 		}
 		created = true
-		// The umask may have taken bits away (or a wider default be
-		// wanted by nobody): the ledger is private, say so explicitly.
+		// The umask applies to the mode given above; the ledger is
+		// private whatever it is, so set the mode explicitly.
 		if err := f.Chmod(0o600); err != nil {
 			_ = f.Close()
 			return nil, err
@@ -179,6 +210,7 @@ func Create(path string) (*Ledger, error) {
 		}
 		return nil, ioError(path, err)
 	}
+	tune(db, false)
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketJournal, bucketIDs, bucketMeta, bucketState} {
 			if _, err := tx.CreateBucket(name); err != nil {
@@ -225,10 +257,10 @@ func Open(path string, opt Options) (*Ledger, error) {
 
 	if !opt.ReadOnly {
 		// Check the file read-only first. Opening for writing makes bbolt
-		// read the freelist page, and if that panics (a truncated or
-		// damaged file), the panic is recovered but bbolt's memory map of
-		// the file is lost with it, and with it the lock, held until the
-		// process exits. A read-only open reads no freelist, and
+		// read the freelist page, which panics on a truncated or damaged
+		// file; the panic is recovered, but bbolt's memory map of the file
+		// can then not be released, and the map keeps the file's lock until
+		// the process exits. A read-only open reads no freelist, and
 		// checkFormat finds truncation before anything reads past the end.
 		start := time.Now()
 		ro, err := Open(path, Options{ReadOnly: true, Timeout: timeout})
@@ -238,16 +270,16 @@ func Open(path string, opt Options) (*Ledger, error) {
 		if err := ro.Close(); err != nil {
 			return nil, err
 		}
-		return open(path, max(timeout-time.Since(start), time.Millisecond), timeout, false)
+		return open(path, fi.Size(), max(timeout-time.Since(start), time.Millisecond), timeout, false)
 	}
-	return open(path, timeout, timeout, opt.ReadOnly)
+	return open(path, fi.Size(), timeout, timeout, opt.ReadOnly)
 }
 
-// open opens path with bbolt, waiting up to wait for the lock; a Locked
-// error reports the whole wait the caller asked for.
-func open(path string, wait, timeout time.Duration, readOnly bool) (*Ledger, error) {
+// open opens path, of size bytes, with bbolt, waiting up to wait for the
+// lock; a Locked error reports the whole wait the caller asked for.
+func open(path string, size int64, wait, timeout time.Duration, readOnly bool) (*Ledger, error) {
 	var file *os.File // for checkFormat, and to close if bbolt.Open panics
-	opts := boltOptions(wait, readOnly)
+	opts := boltOptions(wait, readOnly, size)
 	opts.OpenFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
 		f, err := os.OpenFile(name, flag&^os.O_CREATE, perm)
 		if file == nil && err == nil {
@@ -268,6 +300,7 @@ func open(path string, wait, timeout time.Duration, readOnly bool) (*Ledger, err
 		}
 		return nil, openError(path, timeout, err)
 	}
+	tune(db, readOnly)
 	l := &Ledger{db: db, path: path, readOnly: readOnly}
 	if err := l.checkFormat(file); err != nil {
 		_ = db.Close()
@@ -469,7 +502,7 @@ func (l *Ledger) corrupt(detail string) *Error { return newError(l.path, Corrupt
 func (l *Ledger) buckets(tx *bolt.Tx) (journal, ids, meta, state *bolt.Bucket, err error) {
 	journal, ids = tx.Bucket(bucketJournal), tx.Bucket(bucketIDs)
 	meta, state = tx.Bucket(bucketMeta), tx.Bucket(bucketState)
-	for _, b := range []struct {
+	for _, b := range [...]struct {
 		name []byte
 		b    *bolt.Bucket
 	}{{bucketJournal, journal}, {bucketIDs, ids}, {bucketMeta, meta}, {bucketState, state}} {

@@ -272,8 +272,7 @@ func TestDamagedPages(t *testing.T) {
 		want = append(want, appendEntries(t, l, i, 200)...)
 	}
 	require.NoError(t, l.Close())
-	good, err := os.ReadFile(l.Path())
-	require.NoError(t, err)
+	good := usedBytes(t, l.Path())
 	const pageSize = 4096
 
 	seed := uint64(time.Now().UnixNano())

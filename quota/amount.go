@@ -36,7 +36,7 @@ func ParseAmount(s string) (decimal.Decimal, error) {
 	}
 	// Reject absurd lengths before any arithmetic so that a 100,000-digit
 	// number costs nothing.
-	if len(strings.TrimLeft(intPart, "0")) > 16 || len(frac) > 20 {
+	if len(strings.TrimLeft(intPart, "0")) > 16 || len(strings.TrimRight(frac, "0")) > 20 {
 		return decimal.Decimal{}, fmt.Errorf("amount %q: above 10^15 yuan", s)
 	}
 	d, err := decimal.NewFromString(num)

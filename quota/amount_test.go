@@ -226,7 +226,6 @@ func TestParseAmountLongInput(t *testing.T) {
 // 亿/万 whenever the value is a whole number of fen; trailing zeros don't
 // change the value.
 func TestParseAmountTrailingZeros(t *testing.T) {
-	t.Skip(`BUG: ParseAmount("1.000000000000000000000亿") (21 decimals, value 100000000.00) is refused with "above 10^15 yuan": the len(frac) > 20 guard in amount.go counts trailing zeros; same for "0.000000000000000000000万"`)
 	for _, s := range []string{
 		"1." + strings.Repeat("0", 21) + "亿",
 		"0." + strings.Repeat("0", 21) + "万",

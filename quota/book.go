@@ -139,9 +139,3 @@ func (b *Book) checkLimit(unit, kind string, d Date) error {
 	}
 	return b.exposure.CheckLimit(unit, kind, d)
 }
-
-// Map keys are written as text in the state fingerprint.
-func (k UnitKind) MarshalText() ([]byte, error) { return []byte(k.Unit + "@" + k.Kind), nil }
-func (k GrantKey) MarshalText() ([]byte, error) {
-	return []byte(fmt.Sprintf("%s@%d@%s", k.Unit, k.Year, k.Kind)), nil
-}

@@ -357,7 +357,7 @@ type Canon struct {
 // Str adds a string field; empty strings are left out, as absent ones are.
 func (c *Canon) Str(key, v string) {
 	if v != "" {
-		c.keys, c.vals = append(c.keys, key), append(c.vals, strconv.Quote(v))
+		c.keys, c.vals = append(c.keys, key), append(c.vals, jsonString(v))
 	}
 }
 
@@ -399,7 +399,7 @@ func (c *Canon) JSON() []byte {
 		if n > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(strconv.Quote(c.keys[i]))
+		b.WriteString(jsonString(c.keys[i]))
 		b.WriteByte(':')
 		b.WriteString(c.vals[i])
 	}
@@ -412,4 +412,23 @@ func CanonicalBody(b Body) []byte {
 	var c Canon
 	b.Canon(&c)
 	return c.JSON()
+}
+
+// jsonString quotes s as JSON: text is valid UTF-8 without control
+// characters (CheckText), so only quotes and backslashes need escaping,
+// and every other character stays as written.
+func jsonString(s string) string {
+	if !strings.ContainsAny(s, "\"\\") {
+		return `"` + s + `"`
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' || s[i] == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	b.WriteByte('"')
+	return b.String()
 }

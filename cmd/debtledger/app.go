@@ -108,7 +108,7 @@ func commands(e *env) []*cli.Command {
 		initCommand(e), importCommand(e), recordCommand(e), reverseCommand(e), closeCommand(e),
 		unitCommand(e), bondCommand(e), journalCommand(e), verifyCommand(e), checkCommand(e),
 		balanceCommand(e), quotaCommand(e), scheduleCommand(e), projectsCommand(e), hiddenCommand(e),
-		reportCommand(e), statementCommand(e), reconcileCommand(e), backupCommand(e), demoCommand(e),
+		reportCommand(e), statementCommand(e), reconcileCommand(e), backupCommand(e), demoCommand(e), generateCommand(e),
 	}
 }
 

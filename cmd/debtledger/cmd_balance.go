@@ -33,6 +33,9 @@ func balanceCommand(e *env) *cli.Command {
 			if by != "" && by != "unit" && by != "bond" {
 				return badInput("balance: --by %q: want unit or bond", by)
 			}
+			if err := q.need(unit, true); err != nil {
+				return err
+			}
 			r := q.book.Balance(unit, asOf, by)
 			if c.String("format") == "json" {
 				return writeJSON(e.stdout, r)

@@ -27,6 +27,9 @@ func bondCommand(e *env) *cli.Command {
 					return err
 				}
 				defer q.ledger.Close()
+				if err := q.need("", true); err != nil {
+					return err
+				}
 				d, err := dateArg(c, "as-of", e.today())
 				if err != nil {
 					return err
@@ -59,6 +62,9 @@ func bondCommand(e *env) *cli.Command {
 					return err
 				}
 				defer q.ledger.Close()
+				if err := q.need("", true); err != nil {
+					return err
+				}
 				d, err := dateArg(c, "as-of", e.today())
 				if err != nil {
 					return err

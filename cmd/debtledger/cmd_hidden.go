@@ -34,6 +34,9 @@ func hiddenCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := q.need(unit, true); err != nil {
+				return err
+			}
 			hr := q.book.HiddenReport(unit, year, asOf)
 			ex := q.book.Execution(unit, year, asOf)
 			if c.String("format") == "json" {

@@ -37,7 +37,7 @@ func journalCommand(e *env) *cli.Command {
 			defer l.Close()
 			unit, typ := c.String("unit"), c.String("type")
 			if unit != "" {
-				b, err := loadBook(l)
+				b, err := loadBookAtHead(l)
 				if err != nil {
 					return badInput("%s: %v", l.Path(), err)
 				}

@@ -37,6 +37,9 @@ func projectsCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := q.need(unit, true); err != nil {
+				return err
+			}
 			r := q.book.ProjectsReport(unit, c.String("bond"), c.String("sector"), asOf)
 			by := c.String("by")
 			switch by {

@@ -32,6 +32,9 @@ func quotaCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := q.need(unit, false); err != nil {
+				return err
+			}
 			lines := q.book.QuotaStatus(unit, year, asOf)
 			if c.String("format") == "json" {
 				return writeJSON(e.stdout, map[string]any{"unit": unit, "year": year, "as_of": asOf.String(), "kinds": lines})

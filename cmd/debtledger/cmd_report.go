@@ -37,6 +37,9 @@ func reportCommand(e *env) *cli.Command {
 			if from > to {
 				return badInput("report: --from %s is after --to %s", from, to)
 			}
+			if err := q.need(unit, true); err != nil {
+				return err
+			}
 			r := q.book.Report(unit, from, to)
 			switch {
 			case c.String("format") == "json":

@@ -62,6 +62,9 @@ func scheduleCommand(e *env) *cli.Command {
 			if sq.From != 0 && sq.To != 0 && sq.From > sq.To {
 				return badInput("schedule: --from %s is after --to %s", sq.From, sq.To)
 			}
+			if err := q.need(unit, sq.Subtree); err != nil {
+				return err
+			}
 			rows := q.book.Schedule(sq)
 			if path := c.String("chart"); path != "" {
 				yearly := sq

@@ -59,6 +59,9 @@ func statementCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := q.need(unit, subtree); err != nil {
+				return err
+			}
 			rows := q.book.Statement(unit, p, subtree)
 			var buf bytes.Buffer
 			out := c.String("out")
@@ -128,6 +131,10 @@ func reconcileCommand(e *env) *cli.Command {
 			if err != nil {
 				q.ledger.Close()
 				return badInput("%v", err)
+			}
+			if err := q.need(unit, subtree); err != nil {
+				q.ledger.Close()
+				return err
 			}
 			diffs := debt.Compare(q.book.Statement(unit, p, subtree), theirs)
 			q.ledger.Close()

@@ -3,8 +3,21 @@
 // debt, with an invariant checker. See README.md and SPEC.md.
 package main
 
-import "os"
+import (
+	"os"
+	"runtime/pprof"
+)
 
 func main() {
+	// DEBTLEDGER_CPUPROFILE=FILE writes a CPU profile, for the benchmarks.
+	if path := os.Getenv("DEBTLEDGER_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			_ = pprof.StartCPUProfile(f)
+			code := run(os.Args, os.Stdin, os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

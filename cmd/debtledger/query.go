@@ -20,7 +20,7 @@ func (e *env) query(c *cli.Context) (*queryCtx, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := loadBook(l)
+	b, err := loadBookAtHead(l)
 	if err != nil {
 		l.Close()
 		return nil, badInput("%s: %v", l.Path(), err)
@@ -44,6 +44,23 @@ func (q *queryCtx) unitArg(c *cli.Context) (string, error) {
 		return "", badInput("%s: unit %s is not registered", q.ledger.Path(), u)
 	}
 	return u, nil
+}
+
+// need loads the cached records of units (their subtrees with subtree).
+func (q *queryCtx) need(unit string, subtree bool) error {
+	var err error
+	switch {
+	case unit == "":
+		err = q.book.NeedAll()
+	case subtree:
+		err = q.book.NeedSubtree(unit)
+	default:
+		err = q.book.NeedUnits(unit)
+	}
+	if err != nil {
+		return badInput("%s: %v (run debtledger check)", q.ledger.Path(), err)
+	}
+	return nil
 }
 
 // dateArg reads a date flag, defaulting to def.

@@ -22,22 +22,47 @@ func (e *env) openLedger(c *cli.Context, readOnly bool) (*ledger.Ledger, error) 
 	return l, nil
 }
 
-// loadBook gives the derived state at the journal's head: the cached state
-// when it is current, else a replay.
-func loadBook(l *ledger.Ledger) (*debt.Book, error) {
-	seq, _, err := l.Head()
-	if err != nil {
-		return nil, err
-	}
-	blob, at, err := l.State()
-	if err == nil && at == seq && len(blob) > 0 {
-		if b, err := debt.Restore(blob); err == nil {
+// stateReader is where cached records are read: the ledger, or an open
+// write batch.
+type stateReader interface {
+	StateRecord(key string) ([]byte, uint64, error)
+}
+
+// loadBook gives the derived state at the journal's head: the cached core
+// record, with unit records read as they are needed, when the cache is
+// current; else a replay.
+func loadBook(l *ledger.Ledger, st stateReader, seq uint64) (*debt.Book, error) {
+	core, at, err := st.StateRecord(debt.CoreRecord)
+	if err == nil && at == seq && core != nil {
+		b, err := debt.Load(core, func(unit string) ([]byte, error) {
+			rec, _, err := st.StateRecord(debt.UnitRecordPrefix + unit)
+			return rec, err
+		})
+		if err == nil {
 			b.SetFinder(finderOf(l.Lookup))
 			return b, nil
 		}
 	}
-	b, _ := replay(l, false)
+	if seq == 0 {
+		b := debt.New()
+		b.SetFinder(finderOf(l.Lookup))
+		return b, nil
+	}
+	b, found := replay(l, false)
+	if len(found) > 0 {
+		return nil, fmt.Errorf("the journal does not replay (%s); run debtledger check", found[0].Message)
+	}
+	b.MarkAllDirty()
 	return b, nil
+}
+
+// loadBookAtHead is loadBook for a reader outside any write.
+func loadBookAtHead(l *ledger.Ledger) (*debt.Book, error) {
+	seq, _, err := l.Head()
+	if err != nil {
+		return nil, err
+	}
+	return loadBook(l, l, seq)
 }
 
 // replay rebuilds the state from the journal. With collect, it goes on past
@@ -167,9 +192,10 @@ func (e *env) write(c *cli.Context, l *ledger.Ledger, events func(yield func(pen
 	actor := actorOf(c)
 	at := e.now().UTC().Format(time.RFC3339)
 	err := l.Update(func(batch *ledger.Batch) error {
-		b, err := loadBook(l)
+		head, _ := batch.Head()
+		b, err := loadBook(l, batch, head)
 		if err != nil {
-			return err
+			return badInput("%s: %v", l.Path(), err)
 		}
 		b.SetFinder(finderOf(batch.Lookup))
 		err = events(func(p pending) error {
@@ -198,11 +224,9 @@ func (e *env) write(c *cli.Context, l *ledger.Ledger, events func(yield func(pen
 			return err
 		}
 		if res.written > 0 {
-			blob, err := b.Snapshot()
-			if err != nil {
+			if err := batch.PutState(b.Records(false)); err != nil {
 				return err
 			}
-			batch.SetState(blob)
 		}
 		res.headSeq, res.headHash = batch.Head()
 		if dryRun {

@@ -40,18 +40,24 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 	"tamper-state": func(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(boltUpdate(ts.MkAbs(args[0]), func(tx *bolt.Tx) error {
 			st := tx.Bucket([]byte("state"))
-			b, err := debt.Restore(st.Get([]byte("blob")))
+			b, err := debt.Load(st.Get([]byte("r/"+debt.CoreRecord)), func(unit string) ([]byte, error) {
+				return append([]byte(nil), st.Get([]byte("r/"+debt.UnitRecordPrefix+unit))...), nil
+			})
 			if err != nil {
+				return err
+			}
+			if err := b.NeedAll(); err != nil {
 				return err
 			}
 			for _, s := range b.Quota.Limit {
 				s.Add(quota.NewDate(2023, 1, 1), decimal.NewFromInt(100))
 			}
-			blob, err := b.Snapshot()
-			if err != nil {
-				return err
+			for name, rec := range b.Records(true) {
+				if err := st.Put([]byte("r/"+name), rec); err != nil {
+					return err
+				}
 			}
-			return st.Put([]byte("blob"), blob)
+			return nil
 		}))
 	},
 	// rewrite-chain DB SEQ: rebuild the whole journal with entry SEQ's
@@ -72,8 +78,11 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 			entries = append(entries, &c)
 			return nil
 		}))
-		blob, _, err := old.State()
-		ts.Check(err)
+		records := map[string][]byte{}
+		ts.Check(old.StateRecords(func(name string, rec []byte, _ uint64) error {
+			records[name] = rec
+			return nil
+		}))
 		ts.Check(old.Close())
 		tmp := path + ".new"
 		nl, err := ledger.Create(tmp)
@@ -84,8 +93,7 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 					return err
 				}
 			}
-			b.SetState(blob)
-			return nil
+			return b.PutState(records)
 		}))
 		ts.Check(nl.Close())
 		ts.Check(os.Rename(tmp, path))

@@ -1,0 +1,378 @@
+package debt
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/debtledger/debtledger/quota"
+	"github.com/shopspring/decimal"
+)
+
+// The cached state is a set of records: CoreRecord, holding what is not per
+// unit (the unit tree, bonds, projects, journal-order facts), and one
+// record per unit (UnitRecordPrefix + code) with that unit's holdings,
+// projects' funds, hidden debt, budgets, limits and quotas. A query loads
+// the core and the units it asks about; a write loads the units its events
+// touch and rewrites only those. Every record is encoded deterministically,
+// so `check` compares the cache with a replay byte for byte.
+const (
+	CoreRecord       = "core"
+	UnitRecordPrefix = "u/"
+)
+
+// Loader fetches a unit's record from the cache; nil, nil when absent.
+type Loader func(unit string) ([]byte, error)
+
+// Records encodes the core and the units changed since the book was loaded
+// (all units when all is set). A nil record is one to delete.
+func (b *Book) Records(all bool) map[string][]byte {
+	out := map[string][]byte{CoreRecord: b.encodeCore()}
+	units := make([]string, 0, len(b.dirty))
+	if all {
+		for u := range b.Quota.Units {
+			units = append(units, u)
+		}
+	} else {
+		for u := range b.dirty {
+			if b.Quota.Has(u) {
+				units = append(units, u)
+			} else {
+				out[UnitRecordPrefix+u] = nil // unregistered: delete
+			}
+		}
+	}
+	sort.Strings(units)
+	g := b.groupByUnit()
+	qg := b.Quota.GroupByUnit()
+	for _, u := range units {
+		var w quota.Writer
+		b.Quota.EncodeUnit(&w, u, qg)
+		b.encodeUnit(&w, u, g)
+		out[UnitRecordPrefix+u] = w.Bytes()
+	}
+	return out
+}
+
+// Load builds a book from the cached core record; unit records are read
+// through load as queries and writes need them.
+func Load(core []byte, load Loader) (*Book, error) {
+	b := New()
+	r := quota.NewReader(core)
+	b.decodeCore(r)
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("state cache core: %w", err)
+	}
+	b.load = load
+	b.loaded = map[string]bool{}
+	return b, nil
+}
+
+// NeedUnits makes sure the units' records are loaded.
+func (b *Book) NeedUnits(units ...string) error {
+	if b.load == nil {
+		return nil
+	}
+	for _, u := range units {
+		if u == "" || b.loaded[u] || !b.Quota.Has(u) {
+			continue
+		}
+		b.loaded[u] = true
+		rec, err := b.load(u)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			continue
+		}
+		r := quota.NewReader(rec)
+		b.Quota.DecodeUnit(r, u)
+		b.decodeUnit(r, u)
+		if err := r.Err(); err != nil {
+			return fmt.Errorf("state cache of unit %s: %w", u, err)
+		}
+	}
+	return nil
+}
+
+// NeedSubtree loads a unit and every unit below it.
+func (b *Book) NeedSubtree(unit string) error { return b.NeedUnits(b.Quota.Subtree(unit)...) }
+
+// NeedAll loads every unit.
+func (b *Book) NeedAll() error {
+	if b.load == nil {
+		return nil
+	}
+	return b.NeedUnits(quota.SortedKeys(b.Quota.Units, func(a, c string) bool { return a < c })...)
+}
+
+func (b *Book) encodeCore() []byte {
+	var w quota.Writer
+	b.Quota.EncodeCore(&w)
+	codes := quota.SortedKeys(b.Bonds, func(a, c string) bool { return a < c })
+	w.Uint(uint64(len(codes)))
+	for _, c := range codes {
+		bd := b.Bonds[c]
+		w.String(bd.Code)
+		w.String(bd.Name)
+		w.String(bd.Kind)
+		w.String(bd.Purpose)
+		w.Uint(uint64(bd.ValueDate))
+		w.Uint(uint64(bd.Maturity))
+		w.String(bd.Rate.String())
+		w.String(bd.Interest)
+		w.Uint(uint64(len(bd.Amortization)))
+		for _, s := range bd.Amortization {
+			w.Uint(uint64(s.Date))
+			w.String(s.Percent.String())
+		}
+		w.Uint(uint64(b.BondRefs[c]))
+	}
+	codes = quota.SortedKeys(b.Projects, func(a, c string) bool { return a < c })
+	w.Uint(uint64(len(codes)))
+	for _, c := range codes {
+		p := b.Projects[c]
+		w.String(p.Code)
+		w.String(p.Name)
+		w.String(p.Unit)
+		w.String(p.Sector)
+		w.String(p.Kind)
+		w.Uint(uint64(b.ProjectRefs[c]))
+	}
+	ids := quota.SortedKeys(b.Reversed, func(a, c string) bool { return a < c })
+	w.Uint(uint64(len(ids)))
+	for _, id := range ids {
+		w.String(id)
+		w.Uint(uint64(b.Reversed[id]))
+	}
+	w.Uint(uint64(b.ClosedThrough))
+	w.Uint(uint64(b.Entries))
+	return w.Bytes()
+}
+
+func (b *Book) decodeCore(r *quota.Reader) {
+	b.Quota.DecodeCore(r)
+	n := r.Len()
+	for i := 0; i < n; i++ {
+		bd := &Bond{Code: r.String(), Name: r.String(), Kind: r.String(), Purpose: r.String(),
+			ValueDate: quota.Date(r.Uint()), Maturity: quota.Date(r.Uint())}
+		bd.Rate = decimalOf(r, r.String())
+		bd.Interest = r.String()
+		steps := r.Len()
+		for j := 0; j < steps; j++ {
+			d := quota.Date(r.Uint())
+			bd.Amortization = append(bd.Amortization, Step{d, decimalOf(r, r.String())})
+		}
+		b.Bonds[bd.Code] = bd
+		if refs := r.Uint(); refs > 0 {
+			b.BondRefs[bd.Code] = int(refs)
+		}
+	}
+	n = r.Len()
+	for i := 0; i < n; i++ {
+		p := &Project{Code: r.String(), Name: r.String(), Unit: r.String(), Sector: r.String(), Kind: r.String()}
+		b.Projects[p.Code] = p
+		b.UnitProjects[p.Unit] = append(b.UnitProjects[p.Unit], p.Code)
+		if refs := r.Uint(); refs > 0 {
+			b.ProjectRefs[p.Code] = int(refs)
+		}
+	}
+	n = r.Len()
+	for i := 0; i < n; i++ {
+		id := r.String()
+		b.Reversed[id] = quota.Date(r.Uint())
+	}
+	b.ClosedThrough = quota.Date(r.Uint())
+	b.Entries = int(r.Uint())
+}
+
+// unitKeys indexes the debt side's per-unit entries in one pass.
+type unitKeys struct {
+	uses    map[string][]UseKey
+	planned map[string][]PlanKey
+	budgets map[string][]BudgetKey
+}
+
+func (b *Book) groupByUnit() *unitKeys {
+	g := &unitKeys{uses: map[string][]UseKey{}, planned: map[string][]PlanKey{}, budgets: map[string][]BudgetKey{}}
+	for k := range b.Uses {
+		if p := b.Projects[k.Project]; p != nil {
+			g.uses[p.Unit] = append(g.uses[p.Unit], k)
+		}
+	}
+	for k := range b.Planned {
+		g.planned[k.Unit] = append(g.planned[k.Unit], k)
+	}
+	for k := range b.Budgets {
+		g.budgets[k.Unit] = append(g.budgets[k.Unit], k)
+	}
+	return g
+}
+
+func (h *Holding) series() []*quota.Series {
+	return []*quota.Series{&h.Principal, &h.In, &h.Out, &h.Repaid, &h.Interest, &h.Fee, &h.Applied, &h.Allocated, &h.Free}
+}
+
+func (h *Holding) empty() bool {
+	for _, s := range h.series() {
+		if !s.Empty() {
+			return false
+		}
+	}
+	return !h.Touched
+}
+
+func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
+	for _, kind := range quota.DebtKinds {
+		w.Series(quota.Figure(b.Principal, quota.UnitKind{Unit: unit, Kind: kind}))
+	}
+	var bonds []string
+	for _, code := range b.UnitBonds[unit] {
+		if !b.Holding(code, unit).empty() {
+			bonds = append(bonds, code)
+		}
+	}
+	w.Uint(uint64(len(bonds)))
+	for _, code := range bonds {
+		h := b.Holding(code, unit)
+		w.String(code)
+		w.Bool(h.Touched)
+		for _, s := range h.series() {
+			w.Series(s)
+		}
+	}
+	uses := g.uses[unit]
+	sort.Slice(uses, func(i, j int) bool {
+		if uses[i].Project != uses[j].Project {
+			return uses[i].Project < uses[j].Project
+		}
+		return uses[i].Bond < uses[j].Bond
+	})
+	var live []UseKey
+	for _, k := range uses {
+		if u := b.Uses[k]; !u.Allocated.Empty() || !u.Spent.Empty() || !u.Unspent.Empty() {
+			live = append(live, k)
+		}
+	}
+	w.Uint(uint64(len(live)))
+	for _, k := range live {
+		u := b.Uses[k]
+		w.String(k.Project)
+		w.String(k.Bond)
+		w.Series(&u.Allocated)
+		w.Series(&u.Spent)
+		w.Series(&u.Unspent)
+	}
+	hd := b.Hidden[unit]
+	if hd == nil {
+		hd = &HiddenDebt{}
+	}
+	w.Series(&hd.Stock)
+	w.Series(&hd.Resolved)
+	w.Series(&hd.Unresolved)
+	methods := quota.SortedKeys(hd.ByMethod, func(a, c string) bool { return a < c })
+	var usedMethods []string
+	for _, m := range methods {
+		if !hd.ByMethod[m].Empty() {
+			usedMethods = append(usedMethods, m)
+		}
+	}
+	w.Uint(uint64(len(usedMethods)))
+	for _, m := range usedMethods {
+		w.String(m)
+		w.Series(hd.ByMethod[m])
+	}
+	plans := g.planned[unit]
+	sort.Slice(plans, func(i, j int) bool { return plans[i].Period < plans[j].Period })
+	var livePlans []PlanKey
+	for _, k := range plans {
+		if !b.Planned[k].Empty() {
+			livePlans = append(livePlans, k)
+		}
+	}
+	w.Uint(uint64(len(livePlans)))
+	for _, k := range livePlans {
+		w.Uint(uint64(k.Period))
+		w.Series(b.Planned[k])
+	}
+	budgets := g.budgets[unit]
+	sort.Slice(budgets, func(i, j int) bool {
+		if budgets[i].Year != budgets[j].Year {
+			return budgets[i].Year < budgets[j].Year
+		}
+		return budgets[i].Item < budgets[j].Item
+	})
+	var liveBudgets []BudgetKey
+	for _, k := range budgets {
+		if !b.Budgets[k].Empty() {
+			liveBudgets = append(liveBudgets, k)
+		}
+	}
+	w.Uint(uint64(len(liveBudgets)))
+	for _, k := range liveBudgets {
+		w.Uint(uint64(k.Year))
+		w.String(k.Item)
+		w.Series(b.Budgets[k])
+	}
+}
+
+func (b *Book) decodeUnit(r *quota.Reader, unit string) {
+	for _, kind := range quota.DebtKinds {
+		if s := r.Series(); !s.Empty() {
+			b.Principal[quota.UnitKind{Unit: unit, Kind: kind}] = &s
+		}
+	}
+	n := r.Len()
+	for i := 0; i < n; i++ {
+		code := r.String()
+		h := b.holding(code, unit)
+		h.Touched = r.Bool()
+		for _, s := range h.series() {
+			*s = r.Series()
+		}
+	}
+	n = r.Len()
+	for i := 0; i < n; i++ {
+		project, bond := r.String(), r.String()
+		u := b.use(bond, project)
+		u.Allocated, u.Spent, u.Unspent = r.Series(), r.Series(), r.Series()
+	}
+	stock, resolved, unresolved := r.Series(), r.Series(), r.Series()
+	methods := r.Len()
+	if !stock.Empty() || !resolved.Empty() || !unresolved.Empty() || methods > 0 {
+		hd := b.hidden(unit)
+		hd.Stock, hd.Resolved, hd.Unresolved = stock, resolved, unresolved
+		for i := 0; i < methods; i++ {
+			m := r.String()
+			s := r.Series()
+			hd.ByMethod[m] = &s
+		}
+	}
+	n = r.Len()
+	for i := 0; i < n; i++ {
+		k := PlanKey{unit, quota.Period(r.Uint())}
+		s := r.Series()
+		b.Planned[k] = &s
+	}
+	n = r.Len()
+	for i := 0; i < n; i++ {
+		k := BudgetKey{Unit: unit, Year: int(r.Uint()), Item: r.String()}
+		s := r.Series()
+		b.Budgets[k] = &s
+	}
+}
+
+func decimalOf(r *quota.Reader, s string) decimal.Decimal {
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		r.Fail()
+	}
+	return d
+}
+
+// MarkAllDirty makes the next Records write every unit: the book was
+// rebuilt from the journal, not loaded from the cache.
+func (b *Book) MarkAllDirty() {
+	for u := range b.Quota.Units {
+		b.dirty[u] = true
+	}
+}

@@ -1,0 +1,98 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/binary"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The derived state cached beside the journal is a set of named records,
+// opaque here, written by the batch that moved them and stamped with the
+// head sequence number they were computed at. A reader that finds the
+// stamp behind the head knows the cache is stale and replays instead.
+
+var statePrefix = []byte("r/")
+
+func stateKey(name string) []byte { return append(append([]byte(nil), statePrefix...), name...) }
+
+// PutState writes records (a nil value deletes one) and stamps the cache
+// with the batch's head. Call it after the batch's last Append.
+func (b *Batch) PutState(records map[string][]byte) error {
+	names := make([]string, 0, len(records))
+	for n := range records {
+		names = append(names, n)
+	}
+	// bbolt inserts keys in order cheaply.
+	sort.Strings(names)
+	for _, n := range names {
+		var err error
+		if v := records[n]; v == nil {
+			err = b.stateB.Delete(stateKey(n))
+		} else {
+			err = b.stateB.Put(stateKey(n), v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return b.stateB.Put(keyStateSeq, binary.BigEndian.AppendUint64(nil, b.seq))
+}
+
+// StateRecord reads a record as this batch sees it, and the cache's stamp.
+func (b *Batch) StateRecord(name string) ([]byte, uint64, error) {
+	return stateRecord(b.stateB, name)
+}
+
+// StateRecord reads a cached record (nil if absent) and the head sequence
+// number the cache was computed at. The bytes are a copy.
+func (l *Ledger) StateRecord(name string) (rec []byte, seq uint64, err error) {
+	err = l.view(nil, func(tx *bolt.Tx) error {
+		_, _, _, st, err := l.buckets(tx)
+		if err != nil {
+			return err
+		}
+		rec, seq, err = stateRecord(st, name)
+		return err
+	})
+	return rec, seq, err
+}
+
+func stateRecord(st *bolt.Bucket, name string) ([]byte, uint64, error) {
+	var seq uint64
+	if v := st.Get(keyStateSeq); len(v) == 8 {
+		seq = binary.BigEndian.Uint64(v)
+	}
+	v := st.Get(stateKey(name))
+	if v == nil {
+		return nil, seq, nil
+	}
+	return append([]byte{}, v...), seq, nil
+}
+
+// StateRecords calls fn for every cached record in name order, with the
+// cache's stamp.
+func (l *Ledger) StateRecords(fn func(name string, rec []byte, seq uint64) error) error {
+	inCallback := false
+	return l.view(&inCallback, func(tx *bolt.Tx) error {
+		_, _, _, st, err := l.buckets(tx)
+		if err != nil {
+			return err
+		}
+		var seq uint64
+		if v := st.Get(keyStateSeq); len(v) == 8 {
+			seq = binary.BigEndian.Uint64(v)
+		}
+		c := st.Cursor()
+		for k, v := c.Seek(statePrefix); k != nil && bytes.HasPrefix(k, statePrefix); k, v = c.Next() {
+			inCallback = true
+			err := fn(string(k[len(statePrefix):]), append([]byte{}, v...), seq)
+			inCallback = false
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,184 @@
+package quota
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"math/big"
+	"sort"
+
+	"github.com/shopspring/decimal"
+)
+
+// Writer builds the compact binary form of cached state. The encoding is
+// deterministic (callers write map entries in key order), so that `check`
+// can compare a cached record with a replayed one byte for byte.
+type Writer struct{ buf []byte }
+
+// Bytes is what was written.
+func (w *Writer) Bytes() []byte { return w.buf }
+
+func (w *Writer) Uint(v uint64) { w.buf = binary.AppendUvarint(w.buf, v) }
+func (w *Writer) Int(v int64)   { w.buf = binary.AppendVarint(w.buf, v) }
+
+func (w *Writer) Bool(v bool) {
+	if v {
+		w.Uint(1)
+	} else {
+		w.Uint(0)
+	}
+}
+
+func (w *Writer) String(s string) {
+	w.Uint(uint64(len(s)))
+	w.buf = append(w.buf, s...)
+}
+
+// bigMarker flags an amount too large for a varint of fen.
+const bigMarker = math.MaxUint64
+
+var maxFen = big.NewInt(1 << 62)
+
+// Amount writes an amount as a zigzag varint of fen, or as text when it is
+// too large for that.
+func (w *Writer) Amount(d decimal.Decimal) {
+	fen := d.Shift(2)
+	if fen.Exponent() >= 0 {
+		c := fen.Coefficient()
+		c.Mul(c, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(fen.Exponent())), nil))
+		if c.CmpAbs(maxFen) < 0 {
+			v := c.Int64()
+			w.Uint(uint64(v<<1) ^ uint64(v>>63))
+			return
+		}
+	}
+	w.Uint(bigMarker)
+	w.String(d.String())
+}
+
+// Series writes a series: its points, dates as deltas.
+func (w *Writer) Series(s *Series) {
+	w.Uint(uint64(len(s.Points)))
+	prev := Date(0)
+	for _, p := range s.Points {
+		w.Uint(uint64(p.Date - prev))
+		prev = p.Date
+		w.Amount(p.Total)
+	}
+}
+
+// Reader reads what a Writer wrote; the first problem sticks.
+type Reader struct {
+	buf []byte
+	err error
+}
+
+// NewReader reads b.
+func NewReader(b []byte) *Reader { return &Reader{buf: b} }
+
+// ErrDamaged is a cached record that does not decode.
+var ErrDamaged = errors.New("damaged state record")
+
+// Err is the first problem met, including bytes left over.
+func (r *Reader) Err() error {
+	if r.err == nil && len(r.buf) > 0 {
+		return ErrDamaged
+	}
+	return r.err
+}
+
+// Fail marks the record damaged.
+func (r *Reader) Fail() {
+	if r.err == nil {
+		r.err = ErrDamaged
+	}
+}
+
+func (r *Reader) Uint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.buf)
+	if n <= 0 {
+		r.err = ErrDamaged
+		return 0
+	}
+	r.buf = r.buf[n:]
+	return v
+}
+
+func (r *Reader) Int() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.buf)
+	if n <= 0 {
+		r.err = ErrDamaged
+		return 0
+	}
+	r.buf = r.buf[n:]
+	return v
+}
+
+func (r *Reader) Bool() bool { return r.Uint() == 1 }
+
+// Len reads a count, refusing one larger than the bytes left could hold.
+func (r *Reader) Len() int {
+	n := r.Uint()
+	if n > uint64(len(r.buf)) {
+		r.err = ErrDamaged
+		return 0
+	}
+	return int(n)
+}
+
+func (r *Reader) String() string {
+	n := r.Len()
+	if r.err != nil {
+		return ""
+	}
+	s := string(r.buf[:n])
+	r.buf = r.buf[n:]
+	return s
+}
+
+func (r *Reader) Amount() decimal.Decimal {
+	v := r.Uint()
+	if v == bigMarker {
+		d, err := decimal.NewFromString(r.String())
+		if err != nil && r.err == nil {
+			r.err = ErrDamaged
+		}
+		return d
+	}
+	return decimal.New(int64(v>>1)^-int64(v&1), -2)
+}
+
+func (r *Reader) Series() Series {
+	n := r.Len()
+	if r.err != nil || n == 0 {
+		return Series{}
+	}
+	s := Series{Points: make([]Point, n)}
+	prev := Date(0)
+	for i := range s.Points {
+		prev += Date(r.Uint())
+		s.Points[i] = Point{prev, r.Amount()}
+	}
+	return s
+}
+
+func sortSlice[T any](s []T, less func(a, b T) bool) {
+	sort.Slice(s, func(i, j int) bool { return less(s[i], s[j]) })
+}
+
+// SortedKeys lists a map's keys in the order given, for deterministic
+// encoding.
+func SortedKeys[K comparable, V any](m map[K]V, less func(a, b K) bool) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return less(keys[i], keys[j]) })
+	return keys
+}

@@ -1,0 +1,130 @@
+package quota
+
+import "fmt"
+
+// The quota side's cached state is split like the debt side's: the unit
+// tree and journal-order facts in the core record, and each unit's limits
+// and quota series in that unit's record, so that a query or a write loads
+// only the units it touches.
+
+// EncodeCore writes the unit tree and the facts that are not per unit.
+func (b *Book) EncodeCore(w *Writer) {
+	w.String(b.Root)
+	codes := SortedKeys(b.Units, func(a, c string) bool { return a < c })
+	w.Uint(uint64(len(codes)))
+	for _, c := range codes {
+		u := b.Units[c]
+		w.String(u.Code)
+		w.String(u.Name)
+		w.String(u.Parent)
+		w.Uint(uint64(b.UnitRefs[c]))
+		w.Bool(b.BondEvents[c])
+	}
+	keys := SortedKeys(b.Once, func(a, c string) bool { return a < c })
+	w.Uint(uint64(len(keys)))
+	for _, k := range keys {
+		w.String(k)
+		w.Uint(uint64(b.Once[k]))
+	}
+}
+
+// DecodeCore reads what EncodeCore wrote into an empty book.
+func (b *Book) DecodeCore(r *Reader) {
+	b.Root = r.String()
+	n := r.Len()
+	for i := 0; i < n && r.err == nil; i++ {
+		u := &Unit{Code: r.String(), Name: r.String(), Parent: r.String()}
+		b.Units[u.Code] = u
+		if refs := r.Uint(); refs > 0 {
+			b.UnitRefs[u.Code] = int(refs)
+		}
+		if r.Bool() {
+			b.BondEvents[u.Code] = true
+		}
+	}
+	for _, u := range b.Units {
+		if p := b.Units[u.Parent]; p != nil {
+			p.Children = insertSorted(p.Children, u.Code)
+		} else if u.Parent != "" {
+			r.err = fmt.Errorf("%w: unit %s has no parent %s", ErrDamaged, u.Code, u.Parent)
+		}
+	}
+	n = r.Len()
+	for i := 0; i < n && r.err == nil; i++ {
+		k := r.String()
+		b.Once[k] = Date(r.Uint())
+	}
+}
+
+// UnitKeys groups the book's per-unit series keys by unit, once, so that
+// many unit records can be encoded without rescanning the maps.
+type UnitKeys struct {
+	grants map[string][]GrantKey
+}
+
+// GroupByUnit indexes the quota series by unit.
+func (b *Book) GroupByUnit() *UnitKeys {
+	g := &UnitKeys{grants: map[string][]GrantKey{}}
+	seen := map[GrantKey]bool{}
+	for _, m := range []map[GrantKey]*Series{b.Received, b.Passed, b.Unused} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				g.grants[k.Unit] = append(g.grants[k.Unit], k)
+			}
+		}
+	}
+	return g
+}
+
+// EncodeUnit writes one unit's limits and quota series.
+func (b *Book) EncodeUnit(w *Writer, unit string, g *UnitKeys) {
+	for _, kind := range DebtKinds {
+		w.Series(Figure(b.Limit, UnitKind{unit, kind}))
+	}
+	// Keys whose series are all empty are left out: a replayed book and
+	// one loaded from the cache must encode alike.
+	var keys []GrantKey
+	for _, k := range g.grants[unit] {
+		if !Figure(b.Received, k).Empty() || !Figure(b.Passed, k).Empty() || !Figure(b.Unused, k).Empty() {
+			keys = append(keys, k)
+		}
+	}
+	SortGrantKeys(keys)
+	w.Uint(uint64(len(keys)))
+	for _, k := range keys {
+		w.Uint(uint64(k.Year))
+		w.String(k.Kind)
+		w.Series(Figure(b.Received, k))
+		w.Series(Figure(b.Passed, k))
+		w.Series(Figure(b.Unused, k))
+	}
+}
+
+// DecodeUnit reads what EncodeUnit wrote.
+func (b *Book) DecodeUnit(r *Reader, unit string) {
+	for _, kind := range DebtKinds {
+		if s := r.Series(); !s.Empty() {
+			b.Limit[UnitKind{unit, kind}] = &s
+		}
+	}
+	n := r.Len()
+	for i := 0; i < n && r.err == nil; i++ {
+		k := GrantKey{Unit: unit, Year: int(r.Uint()), Kind: r.String()}
+		for _, m := range []map[GrantKey]*Series{b.Received, b.Passed, b.Unused} {
+			if s := r.Series(); !s.Empty() {
+				m[k] = &s
+			}
+		}
+	}
+}
+
+// SortGrantKeys orders keys by year, then kind.
+func SortGrantKeys(keys []GrantKey) {
+	sortSlice(keys, func(a, c GrantKey) bool {
+		if a.Year != c.Year {
+			return a.Year < c.Year
+		}
+		return a.Kind < c.Kind
+	})
+}
