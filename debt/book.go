@@ -41,9 +41,10 @@ type Book struct {
 	find func(id string) (*quota.Event, error)
 	// load reads unit records from the cache on demand; loaded marks those
 	// read, dirty those changed since (see persist.go).
-	load   Loader
-	loaded map[string]bool
-	dirty  map[string]bool
+	load            Loader
+	loaded          map[string]bool
+	loadedPrincipal map[string]bool
+	dirty           map[string]bool
 }
 
 // New is an empty book. find looks earlier entries up by id.

@@ -4,10 +4,9 @@ import (
 	"fmt"
 
 	"github.com/debtledger/debtledger/quota"
-	"github.com/shopspring/decimal"
 )
 
-var zero = decimal.Zero
+var zero = quota.ZeroFen
 
 // Close is the `close` event: the month and every earlier one are closed,
 // so no later line may carry a date inside them.

@@ -47,7 +47,7 @@ func (b *Book) addHidden(h *quota.Header, s *HiddenStock) error {
 	if err := b.Quota.Ref("hidden_stock", s.Unit); err != nil {
 		return err
 	}
-	return b.bookHidden(s.Unit, h.Date, s.Amount, decimal.Zero, "")
+	return b.bookHidden(s.Unit, h.Date, s.Amount, quota.ZeroFen, "")
 }
 
 // Resolution is the `hidden_resolve` event.
@@ -71,7 +71,7 @@ func (b *Book) resolve(h *quota.Header, r *Resolution) error {
 	if err := b.Quota.Ref("hidden_resolve", r.Unit); err != nil {
 		return err
 	}
-	return b.bookHidden(r.Unit, h.Date, decimal.Zero, r.Amount, r.Method)
+	return b.bookHidden(r.Unit, h.Date, quota.ZeroFen, r.Amount, r.Method)
 }
 
 func (b *Book) bookHidden(unit string, d quota.Date, stock, resolved decimal.Decimal, method string) error {
@@ -127,7 +127,7 @@ func (b *Book) plan(h *quota.Header, p *HiddenPlan) error {
 	if err := b.Quota.Ref("hidden_plan", p.Unit); err != nil {
 		return err
 	}
-	if err := b.Quota.Once.Claim(p.onceKey(), h.Date, "hidden_plan", "the plan of "+p.Unit+" for "+p.key().Period.String()); err != nil {
+	if err := b.Quota.OnceOf(p.Unit).Claim(p.onceKey(), h.Date, "hidden_plan", "the plan of "+p.Unit+" for "+p.key().Period.String()); err != nil {
 		return err
 	}
 	series(b.Planned, p.key()).Add(h.Date, p.Amount)
@@ -172,7 +172,7 @@ func (b *Book) budget(h *quota.Header, g *Budget) error {
 	if err := b.Quota.Ref("budget", g.Unit); err != nil {
 		return err
 	}
-	if err := b.Quota.Once.Claim(g.onceKey(), h.Date, "budget", fmt.Sprintf("the %d %s budget of %s", g.Year, g.Item, g.Unit)); err != nil {
+	if err := b.Quota.OnceOf(g.Unit).Claim(g.onceKey(), h.Date, "budget", fmt.Sprintf("the %d %s budget of %s", g.Year, g.Item, g.Unit)); err != nil {
 		return err
 	}
 	series(b.Budgets, BudgetKey{g.Unit, g.Year, g.Item}).Add(h.Date, g.Amount)

@@ -17,7 +17,7 @@ func (b *Book) Exposure(unit, kind string, d quota.Date) decimal.Decimal {
 	e := quota.Figure(b.Principal, uk).At(d)
 	for _, code := range b.RefBonds[uk] {
 		h := b.Holding(code, unit)
-		e = e.Sub(decimal.Max(decimal.Min(h.Free.At(d), h.Principal.At(d)), decimal.Zero))
+		e = e.Sub(decimal.Max(decimal.Min(h.Free.At(d), h.Principal.At(d)), quota.ZeroFen))
 	}
 	return e
 }

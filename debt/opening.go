@@ -38,7 +38,7 @@ func (b *Book) open(h *quota.Header, o *Opening) error {
 	if b.holding(o.Bond, o.Unit).Touched {
 		return fmt.Errorf("opening: %s already has on-lending or repayment of bond %s; the opening must come first", o.Unit, o.Bond)
 	}
-	if err := b.Quota.Once.Claim(o.onceKey(), h.Date, "opening", "bond "+o.Bond+" at "+o.Unit); err != nil {
+	if err := b.Quota.OnceOf(o.Unit).Claim(o.onceKey(), h.Date, "opening", "bond "+o.Bond+" at "+o.Unit); err != nil {
 		return err
 	}
 	b.Quota.BondEvents[o.Unit] = true
@@ -48,7 +48,7 @@ func (b *Book) open(h *quota.Header, o *Opening) error {
 
 func (b *Book) undoOpening(d quota.Date, o *Opening) error {
 	bond := b.Bonds[o.Bond]
-	b.Quota.Once.Release(o.onceKey(), d)
+	b.Quota.OnceOf(o.Unit).Release(o.onceKey(), d)
 	b.movePrincipal(bond, o.Unit, d, o.Principal.Neg())
 	return b.checkBondUnit(bond, o.Unit, d)
 }

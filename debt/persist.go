@@ -16,11 +16,12 @@ import (
 // touch and rewrites only those. Every record is encoded deterministically,
 // so `check` compares the cache with a replay byte for byte.
 const (
-	CoreRecord       = "core"
-	UnitRecordPrefix = "u/"
+	CoreRecord            = "core"
+	UnitRecordPrefix      = "u/"
+	PrincipalRecordPrefix = "p/"
 )
 
-// Loader fetches a unit's record from the cache; nil, nil when absent.
+// Loader fetches a record from the cache by name; nil, nil when absent.
 type Loader func(unit string) ([]byte, error)
 
 // Records encodes the core and the units changed since the book was loaded
@@ -38,6 +39,7 @@ func (b *Book) Records(all bool) map[string][]byte {
 				units = append(units, u)
 			} else {
 				out[UnitRecordPrefix+u] = nil // unregistered: delete
+				out[PrincipalRecordPrefix+u] = nil
 			}
 		}
 	}
@@ -49,6 +51,11 @@ func (b *Book) Records(all bool) map[string][]byte {
 		b.Quota.EncodeUnit(&w, u, qg)
 		b.encodeUnit(&w, u, g)
 		out[UnitRecordPrefix+u] = w.Bytes()
+		var pw quota.Writer
+		for _, kind := range quota.DebtKinds {
+			pw.Series(quota.Figure(b.Principal, quota.UnitKind{Unit: u, Kind: kind}))
+		}
+		out[PrincipalRecordPrefix+u] = pw.Bytes()
 	}
 	return out
 }
@@ -64,7 +71,39 @@ func Load(core []byte, load Loader) (*Book, error) {
 	}
 	b.load = load
 	b.loaded = map[string]bool{}
+	b.loadedPrincipal = map[string]bool{}
 	return b, nil
+}
+
+// NeedPrincipal loads only the units' outstanding principal per kind:
+// all that `balance` needs, and a small part of a unit's record.
+func (b *Book) NeedPrincipal(units ...string) error {
+	if b.load == nil {
+		return nil
+	}
+	for _, u := range units {
+		if u == "" || b.loadedPrincipal[u] || b.loaded[u] || !b.Quota.Has(u) {
+			continue
+		}
+		b.loadedPrincipal[u] = true
+		rec, err := b.load(PrincipalRecordPrefix + u)
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			continue
+		}
+		r := quota.NewReader(rec)
+		for _, kind := range quota.DebtKinds {
+			if s := r.Series(); !s.Empty() {
+				b.Principal[quota.UnitKind{Unit: u, Kind: kind}] = &s
+			}
+		}
+		if err := r.Err(); err != nil {
+			return fmt.Errorf("state cache of unit %s: %w", u, err)
+		}
+	}
+	return nil
 }
 
 // NeedUnits makes sure the units' records are loaded.
@@ -72,12 +111,15 @@ func (b *Book) NeedUnits(units ...string) error {
 	if b.load == nil {
 		return nil
 	}
+	if err := b.NeedPrincipal(units...); err != nil {
+		return err
+	}
 	for _, u := range units {
 		if u == "" || b.loaded[u] || !b.Quota.Has(u) {
 			continue
 		}
 		b.loaded[u] = true
-		rec, err := b.load(u)
+		rec, err := b.load(UnitRecordPrefix + u)
 		if err != nil {
 			return err
 		}
@@ -222,9 +264,6 @@ func (h *Holding) empty() bool {
 }
 
 func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
-	for _, kind := range quota.DebtKinds {
-		w.Series(quota.Figure(b.Principal, quota.UnitKind{Unit: unit, Kind: kind}))
-	}
 	var bonds []string
 	for _, code := range b.UnitBonds[unit] {
 		if !b.Holding(code, unit).empty() {
@@ -316,11 +355,6 @@ func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
 }
 
 func (b *Book) decodeUnit(r *quota.Reader, unit string) {
-	for _, kind := range quota.DebtKinds {
-		if s := r.Series(); !s.Empty() {
-			b.Principal[quota.UnitKind{Unit: unit, Kind: kind}] = &s
-		}
-	}
 	n := r.Len()
 	for i := 0; i < n; i++ {
 		code := r.String()

@@ -70,10 +70,10 @@ func (b *Book) reverse(h *quota.Header, r *Reversal) error {
 	case *Resolution:
 		return b.bookHidden(e.Unit, d, zero, e.Amount.Neg(), e.Method)
 	case *HiddenPlan:
-		b.Quota.Once.Release(e.onceKey(), d)
+		b.Quota.OnceOf(e.Unit).Release(e.onceKey(), d)
 		series(b.Planned, e.key()).Add(d, e.Amount.Neg())
 	case *Budget:
-		b.Quota.Once.Release(e.onceKey(), d)
+		b.Quota.OnceOf(e.Unit).Release(e.onceKey(), d)
 		series(b.Budgets, BudgetKey{e.Unit, e.Year, e.Item}).Add(d, e.Amount.Neg())
 	case *Reconciled:
 		// A reconciliation moves no figure; reversing it only marks it void.

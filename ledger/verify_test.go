@@ -344,9 +344,11 @@ func readAll(t *testing.T, path string, want []*Entry) error {
 		return err
 	}
 	for _, e := range got {
-		if _, ok, err := l.Lookup(e.ID); err != nil || !ok {
-			return fmt.Errorf("lookup %s: %v %v", e.ID, ok, err)
+		_, ok, err := l.Lookup(e.ID)
+		if err != nil {
+			return fmt.Errorf("lookup %s: %w", e.ID, err)
 		}
+		require.True(t, ok, "%s: entry %s verified but its id is not found", path, e.ID)
 	}
 	require.LessOrEqual(t, len(got), len(want), "%s: more entries than written", path)
 	for i := range got {

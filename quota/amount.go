@@ -52,7 +52,7 @@ func ParseAmount(s string) (decimal.Decimal, error) {
 	if d.GreaterThan(maxAmount) {
 		return decimal.Decimal{}, fmt.Errorf("amount %q: above 10^15 yuan", s)
 	}
-	return d.Truncate(2), nil
+	return d.Round(2), nil
 }
 
 // splitDecimal checks the shape [0-9]+(\.[0-9]+)? and returns its parts.

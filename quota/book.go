@@ -48,8 +48,8 @@ type Book struct {
 	// special quota received minus passed down (rule 2's right-hand side).
 	Limit map[UnitKind]*Series
 	// Once holds the once-only entries of both sides (limit, opening,
-	// hidden_plan, budget).
-	Once OnceOnly
+	// hidden_plan, budget), per unit.
+	Once map[string]OnceOnly
 	// BondEvents marks a unit that has had an opening, on-lending or
 	// repayment; a `limit` must come before that.
 	BondEvents map[string]bool
@@ -68,7 +68,7 @@ func NewBook() *Book {
 		Units:      map[string]*Unit{},
 		UnitRefs:   map[string]int{},
 		Limit:      map[UnitKind]*Series{},
-		Once:       OnceOnly{},
+		Once:       map[string]OnceOnly{},
 		BondEvents: map[string]bool{},
 		Received:   map[GrantKey]*Series{},
 		Passed:     map[GrantKey]*Series{},

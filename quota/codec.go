@@ -42,15 +42,13 @@ var maxFen = big.NewInt(1 << 62)
 // Amount writes an amount as a zigzag varint of fen, or as text when it is
 // too large for that.
 func (w *Writer) Amount(d decimal.Decimal) {
-	fen := d.Shift(2)
-	if fen.Exponent() >= 0 {
-		c := fen.Coefficient()
-		c.Mul(c, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(fen.Exponent())), nil))
-		if c.CmpAbs(maxFen) < 0 {
-			v := c.Int64()
-			w.Uint(uint64(v<<1) ^ uint64(v>>63))
-			return
-		}
+	if d.Exponent() != -2 {
+		d = d.Round(2)
+	}
+	if c := d.Coefficient(); c.CmpAbs(maxFen) < 0 {
+		v := c.Int64()
+		w.Uint(uint64(v<<1) ^ uint64(v>>63))
+		return
 	}
 	w.Uint(bigMarker)
 	w.String(d.String())

@@ -388,23 +388,31 @@ func (c *Canon) Raw(key, json string) {
 
 // JSON is the canonical object: keys sorted, values normalised.
 func (c *Canon) JSON() []byte {
-	idx := make([]int, len(c.keys))
+	n := len(c.keys)
+	idx := make([]int, n)
+	size := 2
 	for i := range idx {
 		idx[i] = i
+		size += len(c.keys[i]) + len(c.vals[i]) + 4
 	}
-	sort.Slice(idx, func(a, b int) bool { return c.keys[idx[a]] < c.keys[idx[b]] })
-	var b strings.Builder
-	b.WriteByte('{')
-	for n, i := range idx {
-		if n > 0 {
-			b.WriteByte(',')
+	// A body has a handful of fields: insertion sort beats sort.Slice.
+	for i := 1; i < n; i++ {
+		for j := i; j > 0 && c.keys[idx[j]] < c.keys[idx[j-1]]; j-- {
+			idx[j], idx[j-1] = idx[j-1], idx[j]
 		}
-		b.WriteString(jsonString(c.keys[i]))
-		b.WriteByte(':')
-		b.WriteString(c.vals[i])
 	}
-	b.WriteByte('}')
-	return []byte(b.String())
+	b := make([]byte, 0, size)
+	b = append(b, '{')
+	for k, i := range idx {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, c.keys[i]...)
+		b = append(b, '"', ':')
+		b = append(b, c.vals[i]...)
+	}
+	return append(b, '}')
 }
 
 // CanonicalBody is the canonical JSON of an event's own fields.

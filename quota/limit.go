@@ -33,7 +33,7 @@ func (b *Book) SetLimit(h *Header, l *OpeningLimit) error {
 	if b.BondEvents[l.Unit] {
 		return fmt.Errorf("limit: %s already has bond entries; its opening limit must come before them", l.Unit)
 	}
-	if err := b.Once.Claim(l.onceKey(), h.Date, "limit", l.Unit+" "+l.Kind+" opening limit"); err != nil {
+	if err := b.OnceOf(l.Unit).Claim(l.onceKey(), h.Date, "limit", l.Unit+" "+l.Kind+" opening limit"); err != nil {
 		return err
 	}
 	b.LimitSeries(l.Unit, l.Kind).Add(h.Date, l.Amount)
@@ -42,7 +42,7 @@ func (b *Book) SetLimit(h *Header, l *OpeningLimit) error {
 
 // ReverseLimit cancels an opening limit from d on; it may be given again.
 func (b *Book) ReverseLimit(d Date, l *OpeningLimit) error {
-	b.Once.Release(l.onceKey(), d)
+	b.OnceOf(l.Unit).Release(l.onceKey(), d)
 	b.LimitSeries(l.Unit, l.Kind).Add(d, l.Amount.Neg())
 	return b.checkLimit(l.Unit, l.Kind, d)
 }

@@ -21,5 +21,15 @@ func (o OnceOnly) Claim(key string, d Date, rule, what string) error {
 	return nil
 }
 
+// OnceOf is a unit's once-only keys.
+func (b *Book) OnceOf(unit string) OnceOnly {
+	o := b.Once[unit]
+	if o == nil {
+		o = OnceOnly{}
+		b.Once[unit] = o
+	}
+	return o
+}
+
 // Release frees key after a reversal dated d.
 func (o OnceOnly) Release(key string, d Date) { o[key] = d }

@@ -20,12 +20,6 @@ func (b *Book) EncodeCore(w *Writer) {
 		w.Uint(uint64(b.UnitRefs[c]))
 		w.Bool(b.BondEvents[c])
 	}
-	keys := SortedKeys(b.Once, func(a, c string) bool { return a < c })
-	w.Uint(uint64(len(keys)))
-	for _, k := range keys {
-		w.String(k)
-		w.Uint(uint64(b.Once[k]))
-	}
 }
 
 // DecodeCore reads what EncodeCore wrote into an empty book.
@@ -48,11 +42,6 @@ func (b *Book) DecodeCore(r *Reader) {
 		} else if u.Parent != "" {
 			r.err = fmt.Errorf("%w: unit %s has no parent %s", ErrDamaged, u.Code, u.Parent)
 		}
-	}
-	n = r.Len()
-	for i := 0; i < n && r.err == nil; i++ {
-		k := r.String()
-		b.Once[k] = Date(r.Uint())
 	}
 }
 
@@ -79,6 +68,13 @@ func (b *Book) GroupByUnit() *UnitKeys {
 
 // EncodeUnit writes one unit's limits and quota series.
 func (b *Book) EncodeUnit(w *Writer, unit string, g *UnitKeys) {
+	once := b.Once[unit]
+	keys0 := SortedKeys(once, func(a, c string) bool { return a < c })
+	w.Uint(uint64(len(keys0)))
+	for _, k := range keys0 {
+		w.String(k)
+		w.Uint(uint64(once[k]))
+	}
 	for _, kind := range DebtKinds {
 		w.Series(Figure(b.Limit, UnitKind{unit, kind}))
 	}
@@ -103,6 +99,13 @@ func (b *Book) EncodeUnit(w *Writer, unit string, g *UnitKeys) {
 
 // DecodeUnit reads what EncodeUnit wrote.
 func (b *Book) DecodeUnit(r *Reader, unit string) {
+	if n := r.Len(); n > 0 {
+		once := b.OnceOf(unit)
+		for i := 0; i < n && r.err == nil; i++ {
+			k := r.String()
+			once[k] = Date(r.Uint())
+		}
+	}
 	for _, kind := range DebtKinds {
 		if s := r.Series(); !s.Empty() {
 			b.Limit[UnitKind{unit, kind}] = &s

@@ -17,6 +17,11 @@ type Series struct {
 	Points []Point
 }
 
+// ZeroFen is zero at the fen's scale. Every amount in the ledger has two
+// decimals; keeping zero at that scale too spares decimal a rescale (a
+// big-integer power) on every sum.
+var ZeroFen = decimal.New(0, -2)
+
 // Point is the running total at the end of Date.
 type Point struct {
 	Date  Date
@@ -46,7 +51,7 @@ func (s *Series) Add(d Date, delta decimal.Decimal) {
 
 func (s *Series) atIndex(i int) decimal.Decimal {
 	if i < 0 {
-		return decimal.Decimal{}
+		return ZeroFen
 	}
 	return s.Points[i].Total
 }

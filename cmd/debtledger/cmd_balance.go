@@ -33,8 +33,14 @@ func balanceCommand(e *env) *cli.Command {
 			if by != "" && by != "unit" && by != "bond" {
 				return badInput("balance: --by %q: want unit or bond", by)
 			}
-			if err := q.need(unit, true); err != nil {
-				return err
+			// Balance reads only outstanding principal: the small part of
+			// each unit's cached state, which keeps it fast at any size.
+			err = q.book.NeedPrincipal(q.book.Quota.Subtree(unit)...)
+			if err == nil && by == "bond" {
+				err = q.book.NeedUnits(unit)
+			}
+			if err != nil {
+				return badInput("%s: %v (run debtledger check)", q.ledger.Path(), err)
 			}
 			r := q.book.Balance(unit, asOf, by)
 			if c.String("format") == "json" {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/debtledger/debtledger/ledger"
 	"github.com/debtledger/debtledger/debt"
+	"github.com/debtledger/debtledger/ledger"
 	"github.com/urfave/cli/v2"
 )
 

@@ -34,8 +34,8 @@ type stateReader interface {
 func loadBook(l *ledger.Ledger, st stateReader, seq uint64) (*debt.Book, error) {
 	core, at, err := st.StateRecord(debt.CoreRecord)
 	if err == nil && at == seq && core != nil {
-		b, err := debt.Load(core, func(unit string) ([]byte, error) {
-			rec, _, err := st.StateRecord(debt.UnitRecordPrefix + unit)
+		b, err := debt.Load(core, func(name string) ([]byte, error) {
+			rec, _, err := st.StateRecord(name)
 			return rec, err
 		})
 		if err == nil {
@@ -174,6 +174,7 @@ func valueOf(v ledger.Value) any {
 type pending struct {
 	ev    *quota.Event
 	where string // "FILE: line N" or the ledger path
+	body  []byte // canonical body, when already computed
 }
 
 // writeResult counts what a write did.
@@ -199,7 +200,10 @@ func (e *env) write(c *cli.Context, l *ledger.Ledger, events func(yield func(pen
 		}
 		b.SetFinder(finderOf(batch.Lookup))
 		err = events(func(p pending) error {
-			body := quota.CanonicalBody(p.ev.Body)
+			body := p.body
+			if body == nil {
+				body = quota.CanonicalBody(p.ev.Body)
+			}
 			old, exists, err := batch.Lookup(p.ev.ID)
 			if err != nil {
 				return err

@@ -40,8 +40,8 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 	"tamper-state": func(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(boltUpdate(ts.MkAbs(args[0]), func(tx *bolt.Tx) error {
 			st := tx.Bucket([]byte("state"))
-			b, err := debt.Load(st.Get([]byte("r/"+debt.CoreRecord)), func(unit string) ([]byte, error) {
-				return append([]byte(nil), st.Get([]byte("r/"+debt.UnitRecordPrefix+unit))...), nil
+			b, err := debt.Load(st.Get([]byte("r/"+debt.CoreRecord)), func(name string) ([]byte, error) {
+				return append([]byte(nil), st.Get([]byte("r/"+name))...), nil
 			})
 			if err != nil {
 				return err
