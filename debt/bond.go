@@ -175,6 +175,10 @@ func (b *Book) holding(bond, unit string) *Holding {
 	k := HoldingKey{bond, unit}
 	h := b.Holdings[k]
 	if h == nil {
+		// Keys keep the registered strings, not the parsed line's, so that
+		// a million imported lines are not all kept alive by their codes.
+		bond, unit = b.bondCode(bond), b.Quota.Code(unit)
+		k = HoldingKey{bond, unit}
 		h = &Holding{}
 		b.Holdings[k] = h
 		list := b.UnitBonds[unit]
@@ -185,10 +189,17 @@ func (b *Book) holding(bond, unit string) *Holding {
 		b.UnitBonds[unit] = list
 		if bd := b.Bonds[bond]; bd != nil && bd.Purpose == Refinancing {
 			uk := quota.UnitKind{Unit: unit, Kind: bd.Kind}
-			b.RefBonds[uk] = append(b.RefBonds[uk], bond)
+			b.RefBonds[uk] = append(b.RefBonds[uk], h)
 		}
 	}
 	return h
+}
+
+func (b *Book) bondCode(code string) string {
+	if bd := b.Bonds[code]; bd != nil {
+		return bd.Code
+	}
+	return code
 }
 
 // Holding reads one holding without creating it.
@@ -202,7 +213,7 @@ func (b *Book) Holding(bond, unit string) *Holding {
 // movePrincipal changes a unit's outstanding principal of a bond.
 func (b *Book) movePrincipal(bond *Bond, unit string, d quota.Date, amount decimal.Decimal) {
 	b.holding(bond.Code, unit).Principal.Add(d, amount)
-	series(b.Principal, quota.UnitKind{Unit: unit, Kind: bond.Kind}).Add(d, amount)
+	series(b.Principal, quota.UnitKind{Unit: b.Quota.Code(unit), Kind: bond.Kind}).Add(d, amount)
 }
 
 // checkHolding proves rule 1 and the free-proceeds rule for one holding.

@@ -19,9 +19,10 @@ type Book struct {
 	UnitBonds map[string][]string // bonds each unit has ever held, sorted
 	// Principal is each unit's own outstanding principal per debt kind.
 	Principal map[quota.UnitKind]*quota.Series
-	// RefBonds lists, per unit and kind, refinancing bonds the unit held;
-	// their unapplied proceeds are credited against its limit (rule 2).
-	RefBonds map[quota.UnitKind][]string
+	// RefBonds lists, per unit and kind, the unit's holdings of
+	// refinancing bonds: their unapplied proceeds are credited against its
+	// limit (rule 2). Derived from Holdings; never cached.
+	RefBonds map[quota.UnitKind][]*Holding
 
 	Projects     map[string]*Project
 	ProjectRefs  map[string]int
@@ -56,7 +57,7 @@ func New() *Book {
 		Holdings:     map[HoldingKey]*Holding{},
 		UnitBonds:    map[string][]string{},
 		Principal:    map[quota.UnitKind]*quota.Series{},
-		RefBonds:     map[quota.UnitKind][]string{},
+		RefBonds:     map[quota.UnitKind][]*Holding{},
 		Projects:     map[string]*Project{},
 		ProjectRefs:  map[string]int{},
 		Uses:         map[UseKey]*Use{},

@@ -15,8 +15,10 @@ import (
 func (b *Book) Exposure(unit, kind string, d quota.Date) decimal.Decimal {
 	uk := quota.UnitKind{Unit: unit, Kind: kind}
 	e := quota.Figure(b.Principal, uk).At(d)
-	for _, code := range b.RefBonds[uk] {
-		h := b.Holding(code, unit)
+	for _, h := range b.RefBonds[uk] {
+		if h.Free.ZeroFrom(d) {
+			continue
+		}
 		e = e.Sub(decimal.Max(decimal.Min(h.Free.At(d), h.Principal.At(d)), quota.ZeroFen))
 	}
 	return e
@@ -29,10 +31,12 @@ func (b *Book) CheckLimit(unit, kind string, d quota.Date) error {
 	limit := quota.Figure(b.Quota.Limit, uk)
 	dates := append([]quota.Date{d}, limit.DatesFrom(d)...)
 	dates = append(dates, quota.Figure(b.Principal, uk).DatesFrom(d)...)
-	for _, code := range b.RefBonds[uk] {
-		h := b.Holding(code, unit)
-		dates = append(dates, h.Free.DatesFrom(d)...)
-		dates = append(dates, h.Principal.DatesFrom(d)...)
+	for _, h := range b.RefBonds[uk] {
+		// Proceeds applied in full before d credit nothing from d on.
+		if !h.Free.ZeroFrom(d) {
+			dates = append(dates, h.Free.DatesFrom(d)...)
+			dates = append(dates, h.Principal.DatesFrom(d)...)
+		}
 	}
 	if len(dates) > 1 {
 		sort.Slice(dates, func(i, j int) bool { return dates[i] < dates[j] })

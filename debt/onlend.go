@@ -71,14 +71,28 @@ func (b *Book) bookOnLending(bond *Bond, o *OnLending, d quota.Date, amount deci
 		from.Out.Add(d, amount)
 		from.Free.Add(d, amount.Neg())
 		b.movePrincipal(bond, o.From, d, amount.Neg())
-		if err := b.checkBondUnit(bond, o.From, d); err != nil {
+	}
+	// Principal and free proceeds move together, so each side can only
+	// break the rules that its direction tightens: the giver its holding
+	// (rules 1, 4), the receiver its limit (rule 2); a reversal the
+	// other way round. Rule 2 cannot tighten for the giver: its principal
+	// falls at least as much as its refinancing credit.
+	giver, taker := o.From, o.To
+	if amount.IsNegative() {
+		giver, taker = o.To, o.From
+	}
+	if giver != "" {
+		if err := b.checkHolding(bond, giver, d); err != nil {
 			return err
 		}
 	}
 	if err := b.Quota.UseQuota(o.To, bond.ValueDate.Year(), bond.quotaKind(), d, amount); err != nil {
 		return err
 	}
-	return b.checkBondUnit(bond, o.To, d)
+	if taker != "" {
+		return b.CheckLimit(taker, bond.Kind, d)
+	}
+	return nil
 }
 
 func (b *Book) undoOnLending(d quota.Date, o *OnLending) error {

@@ -78,6 +78,10 @@ func (b *Book) use(bond, project string) *Use {
 	k := UseKey{bond, project}
 	u := b.Uses[k]
 	if u == nil {
+		if p := b.Projects[project]; p != nil {
+			k.Project = p.Code
+		}
+		k.Bond = b.bondCode(bond)
 		u = &Use{}
 		b.Uses[k] = u
 	}

@@ -88,9 +88,14 @@ func seriesOf[K comparable](m map[K]*Series, k K) *Series {
 	return s
 }
 
+// key forms keep registered unit codes (see Code).
+func (b *Book) grantKey(unit string, year int, kind string) GrantKey {
+	return GrantKey{b.Code(unit), year, kind}
+}
+
 // LimitSeries is the unit's own limit of a debt kind over time.
 func (b *Book) LimitSeries(unit, kind string) *Series {
-	return seriesOf(b.Limit, UnitKind{unit, kind})
+	return seriesOf(b.Limit, UnitKind{b.Code(unit), kind})
 }
 
 // Figure reads a series without creating it.
@@ -104,7 +109,7 @@ func Figure[K comparable](m map[K]*Series, k K) *Series {
 // UseQuota books principal of a bond (value-date year, quota kind) on-lent
 // into unit on date d, and checks rule 3 from d on.
 func (b *Book) UseQuota(unit string, year int, kind string, d Date, amount decimal.Decimal) error {
-	k := GrantKey{unit, year, kind}
+	k := b.grantKey(unit, year, kind)
 	s := seriesOf(b.Unused, k)
 	s.Add(d, amount.Neg())
 	return b.checkUnused(k, d)

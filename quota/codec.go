@@ -61,7 +61,11 @@ func (w *Writer) Series(s *Series) {
 	for _, p := range s.Points {
 		w.Uint(uint64(p.Date - prev))
 		prev = p.Date
-		w.Amount(p.Total)
+		if p.big == nil {
+			w.Uint(uint64(p.fen<<1) ^ uint64(p.fen>>63))
+		} else {
+			w.Amount(*p.big)
+		}
 	}
 }
 
@@ -161,7 +165,7 @@ func (r *Reader) Series() Series {
 	prev := Date(0)
 	for i := range s.Points {
 		prev += Date(r.Uint())
-		s.Points[i] = Point{prev, r.Amount()}
+		s.Points[i] = NewPoint(prev, r.Amount())
 	}
 	return s
 }

@@ -59,14 +59,14 @@ func (b *Book) Give(h *Header, g *Grant) error {
 func (b *Book) Take(d Date, g *Grant) error { return b.book(d, g, g.Amount.Neg()) }
 
 func (b *Book) book(d Date, g *Grant, amount decimal.Decimal) error {
-	to := GrantKey{g.To, g.Year, g.Kind}
+	to := b.grantKey(g.To, g.Year, g.Kind)
 	seriesOf(b.Received, to).Add(d, amount)
 	seriesOf(b.Unused, to).Add(d, amount)
 	if g.Kind != Refinancing {
 		b.LimitSeries(g.To, g.Kind).Add(d, amount)
 	}
 	if g.From != "" {
-		from := GrantKey{g.From, g.Year, g.Kind}
+		from := b.grantKey(g.From, g.Year, g.Kind)
 		seriesOf(b.Passed, from).Add(d, amount)
 		if g.Kind != Refinancing {
 			b.LimitSeries(g.From, g.Kind).Add(d, amount.Neg())

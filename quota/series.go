@@ -13,8 +13,20 @@ import (
 // Every rule of SPEC §4 of the form "X ≥ 0 at the end of every business
 // date" is a Series of slack whose minimum from a date on must stay ≥ 0,
 // which is how a back-dated line is checked against every later date.
+//
+// Totals are kept as exact whole fen in an int64 while they fit (any
+// amount below 9.2×10^16 yuan) and as a decimal beyond: a ledger holds
+// millions of points, and a big.Int behind each would triple its memory
+// and its time. Callers see decimals only.
 type Series struct {
 	Points []Point
+}
+
+// Point is the running total at the end of Date.
+type Point struct {
+	Date Date
+	fen  int64
+	big  *decimal.Decimal // the total, when it does not fit fen
 }
 
 // ZeroFen is zero at the fen's scale. Every amount in the ledger has two
@@ -22,10 +34,67 @@ type Series struct {
 // big-integer power) on every sum.
 var ZeroFen = decimal.New(0, -2)
 
-// Point is the running total at the end of Date.
-type Point struct {
-	Date  Date
-	Total decimal.Decimal
+const fenLimit = 1 << 62
+
+var (
+	fenHi = decimal.New(fenLimit, -2)
+	fenLo = decimal.New(-fenLimit, -2)
+)
+
+// toFen gives an amount as whole fen when it is one and fits.
+func toFen(d decimal.Decimal) (int64, bool) {
+	if d.Exponent() != -2 {
+		if d.Exponent() > -2 || !d.Equal(d.Round(2)) {
+			d = d.Round(2)
+		}
+		if d.Exponent() != -2 {
+			return 0, false
+		}
+	}
+	if d.Cmp(fenHi) >= 0 || d.Cmp(fenLo) <= 0 {
+		return 0, false
+	}
+	return d.CoefficientInt64(), true
+}
+
+// NewPoint is a point with the given total.
+func NewPoint(d Date, total decimal.Decimal) Point {
+	if fen, ok := toFen(total); ok {
+		return Point{Date: d, fen: fen}
+	}
+	return Point{Date: d, big: &total}
+}
+
+// Total is the running total at the end of the point's date.
+func (p Point) Total() decimal.Decimal {
+	if p.big != nil {
+		return *p.big
+	}
+	return decimal.New(p.fen, -2)
+}
+
+func (p *Point) add(delta decimal.Decimal, fen int64, small bool) {
+	if p.big == nil && small {
+		// Both terms are below 2^62 in magnitude, so the sum cannot
+		// overflow; it stays small while it is below 2^62 too.
+		if s := p.fen + fen; s < fenLimit && s > -fenLimit {
+			p.fen = s
+			return
+		}
+	}
+	t := p.Total().Add(delta)
+	if f, ok := toFen(t); ok {
+		p.fen, p.big = f, nil
+		return
+	}
+	p.big = &t
+}
+
+func (p Point) less(q Point) bool {
+	if p.big == nil && q.big == nil {
+		return p.fen < q.fen
+	}
+	return p.Total().LessThan(q.Total())
 }
 
 // Add books delta on date d.
@@ -33,19 +102,29 @@ func (s *Series) Add(d Date, delta decimal.Decimal) {
 	if delta.IsZero() {
 		return
 	}
+	fen, small := toFen(delta)
 	n := len(s.Points)
 	if n == 0 || s.Points[n-1].Date < d {
-		s.Points = append(s.Points, Point{d, s.atIndex(n - 1).Add(delta)})
+		p := Point{Date: d}
+		if n > 0 {
+			p.fen, p.big = s.Points[n-1].fen, s.Points[n-1].big
+		}
+		p.add(delta, fen, small)
+		s.Points = append(s.Points, p)
 		return
 	}
 	i := sort.Search(n, func(i int) bool { return s.Points[i].Date >= d })
 	if s.Points[i].Date != d {
 		s.Points = append(s.Points, Point{})
 		copy(s.Points[i+1:], s.Points[i:])
-		s.Points[i] = Point{d, s.atIndex(i - 1)}
+		p := Point{Date: d}
+		if i > 0 {
+			p.fen, p.big = s.Points[i-1].fen, s.Points[i-1].big
+		}
+		s.Points[i] = p
 	}
 	for j := i; j < len(s.Points); j++ {
-		s.Points[j].Total = s.Points[j].Total.Add(delta)
+		s.Points[j].add(delta, fen, small)
 	}
 }
 
@@ -53,14 +132,15 @@ func (s *Series) atIndex(i int) decimal.Decimal {
 	if i < 0 {
 		return ZeroFen
 	}
-	return s.Points[i].Total
+	return s.Points[i].Total()
+}
+
+func (s *Series) index(d Date) int {
+	return sort.Search(len(s.Points), func(i int) bool { return s.Points[i].Date > d }) - 1
 }
 
 // At is the total at the end of d.
-func (s *Series) At(d Date) decimal.Decimal {
-	i := sort.Search(len(s.Points), func(i int) bool { return s.Points[i].Date > d })
-	return s.atIndex(i - 1)
-}
+func (s *Series) At(d Date) decimal.Decimal { return s.atIndex(s.index(d)) }
 
 // Between is what was booked in the closed range [from, to].
 func (s *Series) Between(from, to Date) decimal.Decimal {
@@ -73,14 +153,47 @@ func (s *Series) Final() decimal.Decimal { return s.atIndex(len(s.Points) - 1) }
 // MinFrom is the lowest total at the end of d or any later date, and the
 // first date it is reached.
 func (s *Series) MinFrom(d Date) (decimal.Decimal, Date) {
-	i := sort.Search(len(s.Points), func(i int) bool { return s.Points[i].Date > d })
-	min, at := s.atIndex(i-1), d
-	for ; i < len(s.Points); i++ {
-		if s.Points[i].Total.LessThan(min) {
-			min, at = s.Points[i].Total, s.Points[i].Date
+	i := s.index(d)
+	min, at := Point{Date: d}, d
+	if i >= 0 {
+		min = s.Points[i]
+	}
+	for i++; i < len(s.Points); i++ {
+		if s.Points[i].less(min) {
+			min, at = s.Points[i], s.Points[i].Date
 		}
 	}
-	return min, at
+	if i := s.index(d); i < 0 && min.big == nil && min.fen == 0 {
+		return ZeroFen, at
+	}
+	return min.Total(), at
+}
+
+// NegativeFrom reports whether the total is below zero at the end of d or
+// any later date: MinFrom without building a decimal, for the hot path.
+func (s *Series) NegativeFrom(d Date) bool {
+	i := s.index(d)
+	if i < 0 {
+		i = 0
+	}
+	for ; i < len(s.Points); i++ {
+		p := s.Points[i]
+		if p.big == nil && p.fen < 0 || p.big != nil && p.big.IsNegative() {
+			return true
+		}
+	}
+	return false
+}
+
+// ZeroFrom reports whether the total is zero at the end of d and stays so:
+// no change after d, and nothing left.
+func (s *Series) ZeroFrom(d Date) bool {
+	n := len(s.Points)
+	if n == 0 {
+		return true
+	}
+	last := s.Points[n-1]
+	return last.Date <= d && last.big == nil && last.fen == 0
 }
 
 // DatesFrom lists the dates ≥ d on which the total changes.

@@ -15,7 +15,7 @@ import (
 func points(s *Series) []string {
 	out := make([]string, len(s.Points))
 	for i, p := range s.Points {
-		out[i] = p.Date.String() + "=" + p.Total.String()
+		out[i] = p.Date.String() + "=" + p.Total().String()
 	}
 	return out
 }
@@ -232,8 +232,8 @@ func TestSeriesModel(t *testing.T) {
 			if i > 0 && p.Date <= s.Points[i-1].Date {
 				rt.Fatalf("points out of order: %v", points(&s))
 			}
-			if !p.Total.Equal(m.at(p.Date)) {
-				rt.Fatalf("point %s total %s, model %s", p.Date, p.Total, m.at(p.Date))
+			if !p.Total().Equal(m.at(p.Date)) {
+				rt.Fatalf("point %s total %s, model %s", p.Date, p.Total(), m.at(p.Date))
 			}
 		}
 		nonZero := map[Date]bool{}
@@ -306,5 +306,5 @@ func TestSeriesZeroValueUsable(t *testing.T) {
 	s.Add(d("2023-01-01"), dec("1"))
 	require.Len(t, s.Points, 1)
 	assert.Equal(t, d("2023-01-01"), s.Points[0].Date)
-	assert.True(t, s.Points[0].Total.Equal(dec("1")))
+	assert.True(t, s.Points[0].Total().Equal(dec("1")))
 }

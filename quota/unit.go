@@ -79,6 +79,14 @@ func (b *Book) Ref(field, unit string) error {
 	return nil
 }
 
+// Code is the registered string of a unit code, for use as a map key.
+func (b *Book) Code(unit string) string {
+	if u := b.Units[unit]; u != nil {
+		return u.Code
+	}
+	return unit
+}
+
 // Has reports whether unit is registered.
 func (b *Book) Has(unit string) bool { _, ok := b.Units[unit]; return ok }
 

@@ -227,6 +227,9 @@ func (e *env) write(c *cli.Context, l *ledger.Ledger, events func(yield func(pen
 		if err != nil {
 			return err
 		}
+		if path := os.Getenv("DEBTLEDGER_MEMPROFILE"); path != "" {
+			writeHeapProfile(path)
+		}
 		if res.written > 0 {
 			if err := batch.PutState(b.Records(false)); err != nil {
 				return err
