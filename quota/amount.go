@@ -32,25 +32,25 @@ func ParseAmount(s string) (decimal.Decimal, error) {
 	}
 	intPart, frac, ok := splitDecimal(num)
 	if !ok || (maxFrac >= 0 && len(frac) > maxFrac) {
-		return decimal.Decimal{}, fmt.Errorf("amount %q: %s", s, amountHint)
+		return decimal.Decimal{}, fmt.Errorf("amount %s: %s", Quoted(s), amountHint)
 	}
 	// Reject absurd lengths before any arithmetic so that a 100,000-digit
 	// number costs nothing.
 	if len(strings.TrimLeft(intPart, "0")) > 16 || len(strings.TrimRight(frac, "0")) > 20 {
-		return decimal.Decimal{}, fmt.Errorf("amount %q: above 10^15 yuan", s)
+		return decimal.Decimal{}, fmt.Errorf("amount %s: above 10^15 yuan", Quoted(s))
 	}
 	d, err := decimal.NewFromString(num)
 	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("amount %q: %s", s, amountHint)
+		return decimal.Decimal{}, fmt.Errorf("amount %s: %s", Quoted(s), amountHint)
 	}
 	if !scale.IsZero() {
 		d = d.Mul(scale)
 		if !d.Equal(d.Truncate(2)) {
-			return decimal.Decimal{}, fmt.Errorf("amount %q: not a whole number of fen", s)
+			return decimal.Decimal{}, fmt.Errorf("amount %s: not a whole number of fen", Quoted(s))
 		}
 	}
 	if d.GreaterThan(maxAmount) {
-		return decimal.Decimal{}, fmt.Errorf("amount %q: above 10^15 yuan", s)
+		return decimal.Decimal{}, fmt.Errorf("amount %s: above 10^15 yuan", Quoted(s))
 	}
 	return d.Round(2), nil
 }
@@ -94,11 +94,11 @@ func FormatIn(d decimal.Decimal, unit string) string {
 func ParseRate(field, s string) (decimal.Decimal, error) {
 	intPart, frac, ok := splitDecimal(s)
 	if !ok || len(intPart) > 3 || len(frac) > 4 {
-		return decimal.Decimal{}, fmt.Errorf("%s %q: want up to three digits and four decimals, e.g. 3.25", field, s)
+		return decimal.Decimal{}, fmt.Errorf("%s %s: want up to three digits and four decimals, e.g. 3.25", field, Quoted(s))
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("%s %q: not a number", field, s)
+		return decimal.Decimal{}, fmt.Errorf("%s %s: not a number", field, Quoted(s))
 	}
 	return d, nil
 }

@@ -2,7 +2,6 @@ package quota
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -163,7 +162,7 @@ func TestParseAmount(t *testing.T) {
 }
 
 // q is %q, as the error messages write the input.
-func q(s string) string { return fmt.Sprintf("%q", s) }
+func q(s string) string { return Quoted(s) }
 
 // TestParseAmountErrorMessage pins the error shape of STYLE.md: operation,
 // quoted input, reason.

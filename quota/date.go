@@ -15,7 +15,7 @@ const NoDate Date = 99999999
 // ParseDate reads YYYY-MM-DD and insists on a real calendar date.
 func ParseDate(s string) (Date, error) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' || !allDigits(s[:4]) || !allDigits(s[5:7]) || !allDigits(s[8:]) {
-		return 0, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+		return 0, fmt.Errorf("date %s: want YYYY-MM-DD", Quoted(s))
 	}
 	y, m, d := atoi(s[:4]), atoi(s[5:7]), atoi(s[8:])
 	if y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
@@ -82,7 +82,7 @@ type Period int32
 // ParsePeriod reads YYYY-MM.
 func ParsePeriod(s string) (Period, error) {
 	if len(s) != 7 || s[4] != '-' || !allDigits(s[:4]) || !allDigits(s[5:]) {
-		return 0, fmt.Errorf("period %q: want YYYY-MM", s)
+		return 0, fmt.Errorf("period %s: want YYYY-MM", Quoted(s))
 	}
 	y, m := atoi(s[:4]), atoi(s[5:])
 	if y < 1 || m < 1 || m > 12 {

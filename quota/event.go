@@ -50,7 +50,7 @@ func Decode(obj map[string]any, types map[string]Decoder) (*Event, error) {
 	}
 	dec, ok := types[ev.Type]
 	if !ok {
-		return nil, fmt.Errorf("type %q: unknown event type", ev.Type)
+		return nil, fmt.Errorf("type %s: unknown event type", Quoted(ev.Type))
 	}
 	ev.Date = f.Date("date")
 	ev.Doc = f.OptText("doc")
@@ -174,7 +174,7 @@ func jsonKind(v any) string {
 func (f *Fields) ID(key string) string {
 	s, ok := f.str(key, true)
 	if ok && !ValidID(s) {
-		f.Fail("field %q: %q is not an id (1-64 of 0-9 A-Z a-z _ . : -)", key, s)
+		f.Fail("field %q: %s is not an id (1-64 of 0-9 A-Z a-z _ . : -)", key, Quoted(s))
 	}
 	return s
 }
@@ -199,7 +199,7 @@ func (f *Fields) OptCode(key string) string {
 
 func (f *Fields) checkCode(key, s string) {
 	if !ValidCode(s) {
-		f.Fail("field %q: %q is not a code (1-32 of 0-9 A-Z a-z _ . -)", key, s)
+		f.Fail("field %q: %s is not a code (1-32 of 0-9 A-Z a-z _ . -)", key, Quoted(s))
 	}
 }
 
@@ -236,7 +236,7 @@ func (f *Fields) Enum(key string, allowed ...string) string {
 			return s
 		}
 	}
-	f.Fail("field %q: %q is not one of %s", key, s, strings.Join(allowed, ", "))
+	f.Fail("field %q: %s is not one of %s", key, Quoted(s), strings.Join(allowed, ", "))
 	return s
 }
 
@@ -297,7 +297,7 @@ func (f *Fields) Int(key string, min, max int) int {
 		return 0
 	}
 	if s == "" || len(s) > 9 || !allDigits(s) {
-		f.Fail("field %q: %q is not a whole number", key, s)
+		f.Fail("field %q: %s is not a whole number", key, Quoted(s))
 		return 0
 	}
 	n := atoi(s)

@@ -45,3 +45,14 @@ func CheckText(field, s string, notBlank bool) error {
 	}
 	return nil
 }
+
+// Quoted quotes a value for a message, cut short so that a hostile
+// megabyte-long value still gives one readable line.
+func Quoted(s string) string {
+	const most = 40
+	if utf8.RuneCountInString(s) <= most {
+		return fmt.Sprintf("%q", s)
+	}
+	r := []rune(s)
+	return fmt.Sprintf("%q… (%d characters)", string(r[:most]), len(r))
+}
