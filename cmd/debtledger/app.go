@@ -93,11 +93,25 @@ func newApp(e *env) *cli.App {
 		},
 		Commands: commands(e),
 	}
+	for _, c := range app.Commands {
+		quietUsageErrors(c)
+	}
 	app.CommandNotFound = func(c *cli.Context, name string) {
 		fmt.Fprintf(e.stderr, "debtledger: no command %q (see debtledger --help)\n", name)
 		notFound = true
 	}
 	return app
+}
+
+// quietUsageErrors makes a bad flag one line on stderr and exit 2, rather
+// than urfave/cli's help text followed by the error.
+func quietUsageErrors(c *cli.Command) {
+	c.OnUsageError = func(ctx *cli.Context, err error, _ bool) error {
+		return badInput("%v (see debtledger %s --help)", err, ctx.Command.FullName())
+	}
+	for _, sub := range c.Subcommands {
+		quietUsageErrors(sub)
+	}
 }
 
 // notFound records an unknown command: urfave/cli reports it without error.

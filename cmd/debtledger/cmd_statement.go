@@ -110,7 +110,7 @@ func reconcileCommand(e *env) *cli.Command {
 			"debtledger reconcile --unit 6523 --period 2023-03 --scope subtree --statement region.csv --format json",
 		Flags: []cli.Flag{stmtUnitFlag, stmtPeriodFlag, stmtScopeFlag,
 			&cli.StringFlag{Name: "statement", Usage: "the statement FILE.csv or FILE.xlsx", Required: true},
-			&cli.BoolFlag{Name: "record", Usage: "write the outcome to the journal as a `reconciled` entry dated today"},
+			&cli.BoolFlag{Name: "record", Usage: "write the outcome to the journal as a reconciled entry dated today"},
 		},
 		Action: func(c *cli.Context) error {
 			name := c.String("statement")
