@@ -11,30 +11,16 @@ func hiddenCommand(e *env) *cli.Command {
 		Name:      "hidden",
 		Usage:     "hidden debt (隐性债务): stock, plan and resolution to date, and budgets against execution",
 		UsageText: "debtledger hidden --unit 6523 --year 2023 --as-of 2023-06-30 --yuan-unit yi",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "unit", Usage: "unit code; its whole subtree (default: the root)"},
-			&cli.IntFlag{Name: "year", Usage: "the plan year (default: the year of --as-of)"},
-			&cli.StringFlag{Name: "as-of", Usage: "YYYY-MM-DD (default: today)"},
-		},
+		Flags:     []cli.Flag{unitFlag, yearFlag, asOfFlag},
 		Action: func(c *cli.Context) error {
-			q, err := e.query(c)
+			q, err := e.openUnitQuery(c, true)
 			if err != nil {
 				return err
 			}
 			defer q.ledger.Close()
-			unit, err := q.unitArg(c)
-			if err != nil {
-				return err
-			}
-			asOf, err := dateArg(c, "as-of", e.today())
-			if err != nil {
-				return err
-			}
+			unit, asOf := q.unit, q.asOf
 			year, err := yearArg(c, asOf)
 			if err != nil {
-				return err
-			}
-			if err := q.need(unit, true); err != nil {
 				return err
 			}
 			hr := q.book.HiddenReport(unit, year, asOf)

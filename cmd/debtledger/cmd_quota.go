@@ -9,30 +9,16 @@ func quotaCommand(e *env) *cli.Command {
 		Name:      "quota",
 		Usage:     "a unit's quota for a year: received, passed down, own, used, remaining, and its limit against its balance",
 		UsageText: "debtledger quota --unit 652301 --year 2023 --as-of 2023-06-30 --format json",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "unit", Usage: "unit code (default: the root)"},
-			&cli.IntFlag{Name: "year", Usage: "quota year (default: the year of --as-of)"},
-			&cli.StringFlag{Name: "as-of", Usage: "count entries dated on or before YYYY-MM-DD (default: today)"},
-		},
+		Flags:     []cli.Flag{unitFlag, yearFlag, asOfFlag},
 		Action: func(c *cli.Context) error {
-			q, err := e.query(c)
+			q, err := e.openUnitQuery(c, false)
 			if err != nil {
 				return err
 			}
 			defer q.ledger.Close()
-			unit, err := q.unitArg(c)
-			if err != nil {
-				return err
-			}
-			asOf, err := dateArg(c, "as-of", e.today())
-			if err != nil {
-				return err
-			}
+			unit, asOf := q.unit, q.asOf
 			year, err := yearArg(c, asOf)
 			if err != nil {
-				return err
-			}
-			if err := q.need(unit, false); err != nil {
 				return err
 			}
 			lines := q.book.QuotaStatus(unit, year, asOf)

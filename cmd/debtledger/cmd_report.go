@@ -11,21 +11,17 @@ func reportCommand(e *env) *cli.Command {
 		Name:      "report",
 		Usage:     "the budget-execution summary of a unit's subtree for a period",
 		UsageText: "debtledger report --unit 6523 --from 2023-01-01 --to 2023-06-30 --lang zh",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "unit", Usage: "unit code (default: the root)"},
+		Flags: []cli.Flag{unitFlag,
 			&cli.StringFlag{Name: "from", Usage: "first day YYYY-MM-DD", Required: true},
 			&cli.StringFlag{Name: "to", Usage: "last day YYYY-MM-DD", Required: true},
 		},
 		Action: func(c *cli.Context) error {
-			q, err := e.query(c)
+			q, err := e.openUnitQuery(c, true)
 			if err != nil {
 				return err
 			}
 			defer q.ledger.Close()
-			unit, err := q.unitArg(c)
-			if err != nil {
-				return err
-			}
+			unit := q.unit
 			from, err := dateArg(c, "from", 0)
 			if err != nil {
 				return err
@@ -36,9 +32,6 @@ func reportCommand(e *env) *cli.Command {
 			}
 			if from > to {
 				return badInput("report: --from %s is after --to %s", from, to)
-			}
-			if err := q.need(unit, true); err != nil {
-				return err
 			}
 			r := q.book.Report(unit, from, to)
 			switch {

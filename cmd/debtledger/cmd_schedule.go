@@ -16,7 +16,7 @@ func scheduleCommand(e *env) *cli.Command {
 		Usage:     "principal and interest falling due (还本付息计划), by month or year",
 		UsageText: "debtledger schedule --unit 652301 --scope own --as-of 2023-06-30 --from 2023-07-01 --to 2025-12-31 --by month\ndebtledger schedule --by year --chart maturity.svg",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "unit", Usage: "unit code (default: the root)"},
+			unitFlag,
 			&cli.StringFlag{Name: "scope", Usage: "own or subtree", Value: "subtree"},
 			&cli.StringFlag{Name: "as-of", Usage: "flows strictly after this date on the principal outstanding at it (default: today)"},
 			&cli.StringFlag{Name: "from", Usage: "only flows dated on or after YYYY-MM-DD"},
@@ -26,16 +26,7 @@ func scheduleCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "force", Usage: "overwrite an existing chart file"},
 		},
 		Action: func(c *cli.Context) error {
-			q, err := e.query(c)
-			if err != nil {
-				return err
-			}
-			defer q.ledger.Close()
-			unit, err := q.unitArg(c)
-			if err != nil {
-				return err
-			}
-			sq := debt.ScheduleQuery{Unit: unit}
+			sq := debt.ScheduleQuery{}
 			switch c.String("scope") {
 			case "own":
 			case "subtree":
@@ -43,15 +34,19 @@ func scheduleCommand(e *env) *cli.Command {
 			default:
 				return badInput("schedule: --scope %q: want own or subtree", c.String("scope"))
 			}
+			q, err := e.openUnitQuery(c, sq.Subtree)
+			if err != nil {
+				return err
+			}
+			defer q.ledger.Close()
+			unit := q.unit
+			sq.Unit, sq.AsOf = unit, q.asOf
 			switch c.String("by") {
 			case "month":
 			case "year":
 				sq.ByYear = true
 			default:
 				return badInput("schedule: --by %q: want month or year", c.String("by"))
-			}
-			if sq.AsOf, err = dateArg(c, "as-of", e.today()); err != nil {
-				return err
 			}
 			if sq.From, err = dateArg(c, "from", 0); err != nil {
 				return err
@@ -61,9 +56,6 @@ func scheduleCommand(e *env) *cli.Command {
 			}
 			if sq.From != 0 && sq.To != 0 && sq.From > sq.To {
 				return badInput("schedule: --from %s is after --to %s", sq.From, sq.To)
-			}
-			if err := q.need(unit, sq.Subtree); err != nil {
-				return err
 			}
 			rows := q.book.Schedule(sq)
 			if path := c.String("chart"); path != "" {
