@@ -38,6 +38,9 @@ type Book struct {
 	Reversed      map[string]quota.Date
 	Entries       int
 
+	// dates is CheckLimit's scratch list.
+	dates []quota.Date
+
 	// find looks up an earlier entry by id, for `reverse`.
 	find func(id string) (*quota.Event, error)
 	// load reads unit records from the cache on demand; loaded marks those
@@ -101,6 +104,10 @@ func Types() map[string]quota.Decoder {
 
 // Decode validates one event line.
 func Decode(obj map[string]any) (*quota.Event, error) { return quota.Decode(obj, eventTypes) }
+
+// EventTypes are the decoders of Types, built once, for
+// quota.DecodeMembers. Callers must not change the map.
+func EventTypes() map[string]quota.Decoder { return eventTypes }
 
 var eventTypes = Types()
 
@@ -241,6 +248,11 @@ func series[K comparable](m map[K]*quota.Series, k K) *quota.Series {
 
 // nonNegative checks that s stays ≥ 0 from d on.
 func nonNegative(s *quota.Series, d quota.Date, fail func(min decimal.Decimal, at quota.Date) error) error {
+	// NegativeFrom builds no decimal: the minimum is wanted only to say
+	// why an entry is refused.
+	if !s.NegativeFrom(d) {
+		return nil
+	}
 	if min, at := s.MinFrom(d); min.IsNegative() {
 		return fail(min, at)
 	}

@@ -65,24 +65,25 @@ func (b *Book) bookOnLending(bond *Bond, o *OnLending, d quota.Date, amount deci
 	to := b.holding(o.Bond, o.To)
 	to.In.Add(d, amount)
 	to.Free.Add(d, amount)
-	b.movePrincipal(bond, o.To, d, amount)
+	b.movePrincipal(to, bond, o.To, d, amount)
+	var from *Holding
 	if o.From != "" {
-		from := b.holding(o.Bond, o.From)
+		from = b.holding(o.Bond, o.From)
 		from.Out.Add(d, amount)
-		from.Free.Add(d, amount.Neg())
-		b.movePrincipal(bond, o.From, d, amount.Neg())
+		from.Free.Sub(d, amount)
+		b.reducePrincipal(from, bond, o.From, d, amount)
 	}
 	// Principal and free proceeds move together, so each side can only
 	// break the rules that its direction tightens: the giver its holding
 	// (rules 1, 4), the receiver its limit (rule 2); a reversal the
 	// other way round. Rule 2 cannot tighten for the giver: its principal
 	// falls at least as much as its refinancing credit.
-	giver, taker := o.From, o.To
+	giver, taker, held := o.From, o.To, from
 	if amount.IsNegative() {
-		giver, taker = o.To, o.From
+		giver, taker, held = o.To, o.From, to
 	}
 	if giver != "" {
-		if err := b.checkHolding(bond, giver, d); err != nil {
+		if err := b.checkHoldingOf(held, bond, giver, d); err != nil {
 			return err
 		}
 	}

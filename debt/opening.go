@@ -42,13 +42,13 @@ func (b *Book) open(h *quota.Header, o *Opening) error {
 		return err
 	}
 	b.Quota.BondEvents[o.Unit] = true
-	b.movePrincipal(bond, o.Unit, h.Date, o.Principal)
+	b.movePrincipal(b.holding(o.Bond, o.Unit), bond, o.Unit, h.Date, o.Principal)
 	return b.checkBondUnit(bond, o.Unit, h.Date)
 }
 
 func (b *Book) undoOpening(d quota.Date, o *Opening) error {
 	bond := b.Bonds[o.Bond]
 	b.Quota.OnceOf(o.Unit).Release(o.onceKey(), d)
-	b.movePrincipal(bond, o.Unit, d, o.Principal.Neg())
+	b.reducePrincipal(b.holding(o.Bond, o.Unit), bond, o.Unit, d, o.Principal)
 	return b.checkBondUnit(bond, o.Unit, d)
 }

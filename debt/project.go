@@ -150,7 +150,7 @@ func (b *Book) bookAllocation(bond *Bond, p *Project, a *Allocation, d quota.Dat
 	u.Unspent.Add(d, amount)
 	h := b.holding(a.Bond, p.Unit)
 	h.Allocated.Add(d, amount)
-	h.Free.Add(d, amount.Neg())
+	h.Free.Sub(d, amount)
 	if err := nonNegative(&h.Free, d, func(min decimal.Decimal, at quota.Date) error {
 		return fmt.Errorf("allocate: %s would allocate %s of bond %s, %s more than it received net, on %s",
 			p.Unit, quota.Yi(h.Allocated.At(at)), a.Bond, quota.Yi(min.Neg()), at)
@@ -201,6 +201,6 @@ func (b *Book) spend(h *quota.Header, s *Spending) error {
 func (b *Book) bookSpending(s *Spending, d quota.Date, amount decimal.Decimal) error {
 	u := b.use(s.Bond, s.Project)
 	u.Spent.Add(d, amount)
-	u.Unspent.Add(d, amount.Neg())
+	u.Unspent.Sub(d, amount)
 	return b.checkUnspent(s.Bond, s.Project, d)
 }

@@ -76,20 +76,26 @@ func (b *Book) repay(h *quota.Header, r *Repayment) error {
 	}
 	b.holding(r.Bond, r.Unit).Touched = true
 	b.Quota.BondEvents[r.Unit] = true
-	return b.bookRepayment(bond, r, h.Date, decimal.NewFromInt(1))
+	return b.bookRepayment(bond, r, h.Date, false)
 }
 
-func (b *Book) bookRepayment(bond *Bond, r *Repayment, d quota.Date, sign decimal.Decimal) error {
-	p := r.Principal.Mul(sign)
+// bookRepayment books a repayment, or with undo its reversal: the same
+// amounts the other way.
+func (b *Book) bookRepayment(bond *Bond, r *Repayment, d quota.Date, undo bool) error {
+	add, sub := (*quota.Series).Add, (*quota.Series).Sub
+	reduce := b.reducePrincipal
+	if undo {
+		add, sub, reduce = sub, add, b.movePrincipal
+	}
 	h := b.holding(r.Bond, r.Unit)
-	h.Repaid.Add(d, p)
-	h.Interest.Add(d, r.Interest.Mul(sign))
-	h.Fee.Add(d, r.Fee.Mul(sign))
-	b.movePrincipal(bond, r.Unit, d, p.Neg())
+	add(&h.Repaid, d, r.Principal)
+	add(&h.Interest, d, r.Interest)
+	add(&h.Fee, d, r.Fee)
+	reduce(h, bond, r.Unit, d, r.Principal)
 	if r.Source == Refinancing {
 		ref := b.holding(r.RefinancingBond, r.Unit)
-		ref.Applied.Add(d, p)
-		ref.Free.Add(d, p.Neg())
+		add(&ref.Applied, d, r.Principal)
+		sub(&ref.Free, d, r.Principal)
 		if err := nonNegative(&ref.Free, d, func(min decimal.Decimal, at quota.Date) error {
 			return fmt.Errorf("repay: %s would apply %s more of refinancing bond %s than its unapplied proceeds, on %s",
 				r.Unit, quota.Yi(min.Neg()), r.RefinancingBond, at)
@@ -105,9 +111,12 @@ func (b *Book) bookRepayment(bond *Bond, r *Repayment, d quota.Date, sign decima
 	}); err != nil {
 		return err
 	}
-	return b.checkBondUnit(bond, r.Unit, d)
+	if err := b.checkHoldingOf(h, bond, r.Unit, d); err != nil {
+		return err
+	}
+	return b.CheckLimit(r.Unit, bond.Kind, d)
 }
 
 func (b *Book) undoRepayment(d quota.Date, r *Repayment) error {
-	return b.bookRepayment(b.Bonds[r.Bond], r, d, decimal.NewFromInt(-1))
+	return b.bookRepayment(b.Bonds[r.Bond], r, d, true)
 }

@@ -1,13 +1,13 @@
 package ledger
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"slices"
-	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -28,6 +28,11 @@ type Batch struct {
 	// bbolt inserts keys in order cheaply but random-order inserts into one
 	// large node about a hundred times slower.
 	order []pendingID
+	// idText holds the ids' bytes, which order points into: copying them
+	// here, rather than keeping the caller's strings, keeps order free of
+	// pointers (nothing for the collector to scan) and does not keep alive
+	// whatever larger strings the ids were cut from (an import's lines).
+	idText []byte
 	// While the ids come in ascending order (zero-padded numbers, dates,
 	// ULIDs…), order itself is the index: a new id is past the last one
 	// and an older one is found by binary search. The first id out of
@@ -66,8 +71,22 @@ type Batch struct {
 }
 
 type pendingID struct {
-	id  string
-	seq uint64
+	off, n int // the id is idText[off : off+n]
+	seq    uint64
+}
+
+func (b *Batch) idOf(p pendingID) []byte { return b.idText[p.off : p.off+p.n] }
+
+// cmpID compares a pending id with id; the conversions in comparisons
+// allocate nothing.
+func cmpID(a []byte, id string) int {
+	switch {
+	case string(a) < id:
+		return -1
+	case string(a) == id:
+		return 0
+	}
+	return 1
 }
 
 // errBatchClosed is returned by a Batch used outside its Update.
@@ -248,10 +267,10 @@ func (b *Batch) pendingSeq(id string) (uint64, bool) {
 	case n == 0:
 		return 0, false
 	case b.sorted:
-		if id > b.order[n-1].id {
+		if id > string(b.idOf(b.order[n-1])) {
 			return 0, false
 		}
-		i, ok := slices.BinarySearchFunc(b.order, id, func(p pendingID, id string) int { return strings.Compare(p.id, id) })
+		i, ok := slices.BinarySearchFunc(b.order, id, func(p pendingID, id string) int { return cmpID(b.idOf(p), id) })
 		if ok {
 			return b.order[i].seq, true
 		}
@@ -259,7 +278,7 @@ func (b *Batch) pendingSeq(id string) (uint64, bool) {
 	}
 	h := maphash.String(b.seed, id)
 	i, taken := b.byHash[h]
-	if taken && b.order[i].id == id {
+	if taken && string(b.idOf(b.order[i])) == id {
 		return b.order[i].seq, true
 	}
 	if seq, ok := b.collided[id]; ok {
@@ -272,26 +291,31 @@ func (b *Batch) pendingSeq(id string) (uint64, bool) {
 // addPending records a new id of this batch; it is not yet among them.
 func (b *Batch) addPending(id string, seq uint64) {
 	n := len(b.order)
-	b.order = append(b.order, pendingID{id, seq})
+	sortedSoFar := b.sorted && (n == 0 || id > string(b.idOf(b.order[n-1])))
+	b.order = append(b.order, pendingID{off: len(b.idText), n: len(id), seq: seq})
+	b.idText = append(b.idText, id...)
 	switch {
-	case b.sorted && (n == 0 || id > b.order[n-1].id):
+	case sortedSoFar:
 		return
 	case b.sorted:
 		b.sorted = false
 		b.byHash = make(map[uint64]uint32, 2*n)
 		b.seed = maphash.MakeSeed()
-		for i, p := range b.order[:n] {
-			b.hashID(p.id, p.seq, i)
+		for i := range n {
+			b.hashID(i)
 		}
 	}
-	b.hashID(id, seq, n)
+	b.hashID(n)
 }
 
-func (b *Batch) hashID(id string, seq uint64, i int) {
-	h, free := b.probe.h, b.probe.free && b.probe.id == id
+// hashID indexes order[i] in byHash (or collided).
+func (b *Batch) hashID(i int) {
+	p := b.order[i]
+	id := b.idOf(p)
+	h, free := b.probe.h, b.probe.free && b.probe.id == string(id)
 	b.probe.free = false
 	if !free {
-		h = maphash.String(b.seed, id)
+		h = maphash.Bytes(b.seed, id)
 		_, taken := b.byHash[h]
 		free = !taken
 	}
@@ -302,21 +326,21 @@ func (b *Batch) hashID(id string, seq uint64, i int) {
 	if b.collided == nil {
 		b.collided = make(map[string]uint64)
 	}
-	b.collided[id] = seq
+	b.collided[string(id)] = p.seq
 }
 
 // flush writes the ids index, the head and the state just before commit.
 func (b *Batch) flush() error {
 	if len(b.order) > 0 {
 		if !b.sorted {
-			slices.SortFunc(b.order, func(x, y pendingID) int { return strings.Compare(x.id, y.id) })
+			slices.SortFunc(b.order, func(x, y pendingID) int { return bytes.Compare(b.idOf(x), b.idOf(y)) })
 		}
-		b.ids.FillPercent = b.idsFill(b.order[0].id)
+		b.ids.FillPercent = b.idsFill(b.idOf(b.order[0]))
 		for _, p := range b.order {
 			v := b.alloc(8)
 			binary.BigEndian.PutUint64(v, p.seq)
-			b.key = append(b.key[:0], p.id...)
-			if err := b.ids.Put(b.key, v); err != nil {
+			// bbolt copies keys, so the id's bytes can go in as they are.
+			if err := b.ids.Put(b.idOf(p), v); err != nil {
 				return err
 			}
 		}
@@ -345,9 +369,9 @@ func (b *Batch) flush() error {
 // grow), the new keys all land at the end of the tree and full pages are
 // right; otherwise they land between existing keys, and bbolt's default
 // half-full split leaves room for later inserts.
-func (b *Batch) idsFill(smallest string) float64 {
+func (b *Batch) idsFill(smallest []byte) float64 {
 	last, _ := b.ids.Cursor().Last()
-	if last == nil || string(last) < smallest {
+	if last == nil || bytes.Compare(last, smallest) < 0 {
 		return 1.0
 	}
 	return bolt.DefaultFillPercent

@@ -71,6 +71,26 @@ func stateRecord(st *bolt.Bucket, name string) ([]byte, uint64, error) {
 	return append([]byte{}, v...), seq, nil
 }
 
+// StateRecordList reads the named cached records (nil for one absent) in
+// one read transaction, and the cache's stamp. A query that needs a few
+// thousand records pays for one transaction, not one each.
+func (l *Ledger) StateRecordList(names []string) (recs [][]byte, seq uint64, err error) {
+	err = l.view(nil, func(tx *bolt.Tx) error {
+		_, _, _, st, err := l.buckets(tx)
+		if err != nil {
+			return err
+		}
+		recs = make([][]byte, len(names))
+		for i, n := range names {
+			if recs[i], seq, err = stateRecord(st, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return recs, seq, err
+}
+
 // StateRecords calls fn for every cached record in name order, with the
 // cache's stamp.
 func (l *Ledger) StateRecords(fn func(name string, rec []byte, seq uint64) error) error {

@@ -2,6 +2,7 @@ package quota
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -22,6 +23,9 @@ const amountHint = "want yuan with at most two decimals, e.g. 1390000000.00 or 1
 // whole number of fen. A JSON number is read from its literal text by the
 // same rule, so callers pass the literal.
 func ParseAmount(s string) (decimal.Decimal, error) {
+	if fen, ok := plainFen(s); ok {
+		return decimal.New(fen, -2), nil
+	}
 	num, scale := s, decimal.Decimal{}
 	maxFrac := 2
 	switch {
@@ -55,6 +59,27 @@ func ParseAmount(s string) (decimal.Decimal, error) {
 	return d.Round(2), nil
 }
 
+// maxAmountFen is maxAmount in fen.
+const maxAmountFen = 100_000_000_000_000_000
+
+// plainFen reads the common form, plain yuan with at most two decimals and
+// at most 10^15, straight into fen: the general path's big-integer
+// arithmetic cost several allocations a line. Anything else is left to it.
+func plainFen(s string) (int64, bool) {
+	intPart, frac, ok := splitDecimal(s)
+	if !ok || len(frac) > 2 || len(intPart) > 16 {
+		return 0, false
+	}
+	fen := int64(atoi(intPart)) * 100
+	switch len(frac) {
+	case 1:
+		fen += int64(frac[0]-'0') * 10
+	case 2:
+		fen += int64(atoi(frac))
+	}
+	return fen, fen <= maxAmountFen
+}
+
 // splitDecimal checks the shape [0-9]+(\.[0-9]+)? and returns its parts.
 func splitDecimal(s string) (intPart, frac string, ok bool) {
 	intPart, frac, hasDot := strings.Cut(s, ".")
@@ -77,7 +102,29 @@ func allDigits(s string) bool {
 }
 
 // FormatAmount writes an amount as yuan with exactly two decimals.
-func FormatAmount(d decimal.Decimal) string { return d.StringFixed(2) }
+func FormatAmount(d decimal.Decimal) string { return string(AppendAmount(nil, d)) }
+
+// AppendAmount appends FormatAmount(d). Amounts in fen are written
+// without big-integer arithmetic.
+func AppendAmount(b []byte, d decimal.Decimal) []byte {
+	if d.Exponent() == -2 {
+		if fen, ok := toFen(d); ok {
+			return appendFen(b, fen)
+		}
+	}
+	return append(b, d.StringFixed(2)...)
+}
+
+// appendFen writes a whole number of fen as yuan with two decimals.
+func appendFen(b []byte, fen int64) []byte {
+	u := uint64(fen)
+	if fen < 0 {
+		b = append(b, '-')
+		u = -u
+	}
+	b = strconv.AppendUint(b, u/100, 10)
+	return append(b, '.', byte('0'+u%100/10), byte('0'+u%10))
+}
 
 // FormatIn writes an amount in a display unit: yuan, wan (万元) or yi (亿元).
 func FormatIn(d decimal.Decimal, unit string) string {

@@ -111,7 +111,7 @@ func Figure[K comparable](m map[K]*Series, k K) *Series {
 func (b *Book) UseQuota(unit string, year int, kind string, d Date, amount decimal.Decimal) error {
 	k := b.grantKey(unit, year, kind)
 	s := seriesOf(b.Unused, k)
-	s.Add(d, amount.Neg())
+	s.Sub(d, amount)
 	return b.checkUnused(k, d)
 }
 

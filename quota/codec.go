@@ -144,8 +144,10 @@ func (r *Reader) String() string {
 	return s
 }
 
-func (r *Reader) Amount() decimal.Decimal {
-	v := r.Uint()
+func (r *Reader) Amount() decimal.Decimal { return r.amountAfter(r.Uint()) }
+
+// amountAfter is Amount when its first varint, v, has been read.
+func (r *Reader) amountAfter(v uint64) decimal.Decimal {
 	if v == bigMarker {
 		d, err := decimal.NewFromString(r.String())
 		if err != nil && r.err == nil {
@@ -165,7 +167,13 @@ func (r *Reader) Series() Series {
 	prev := Date(0)
 	for i := range s.Points {
 		prev += Date(r.Uint())
-		s.Points[i] = NewPoint(prev, r.Amount())
+		// Totals in fen, nearly all of them, are read without a decimal.
+		v := r.Uint()
+		if fen := int64(v>>1) ^ -int64(v&1); v != bigMarker && fen < fenLimit && fen > -fenLimit {
+			s.Points[i] = Point{Date: prev, fen: fen}
+		} else {
+			s.Points[i] = NewPoint(prev, r.amountAfter(v))
+		}
 	}
 	return s
 }

@@ -34,8 +34,18 @@ func (d Date) Year() int  { return int(d) / 10000 }
 func (d Date) Month() int { return int(d) / 100 % 100 }
 func (d Date) Day() int   { return int(d) % 100 }
 
+// String is YYYY-MM-DD. Every journal entry stores one, so it is written
+// by hand rather than through fmt.
 func (d Date) String() string {
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year(), d.Month(), d.Day())
+	if d < 0 || d > 99999999 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year(), d.Month(), d.Day())
+	}
+	y, m, dd := d.Year(), d.Month(), d.Day()
+	b := [10]byte{
+		byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + dd/10), byte('0' + dd%10),
+	}
+	return string(b[:])
 }
 
 // Period is the month holding d.

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/shopspring/decimal"
 )
@@ -41,7 +42,14 @@ type Decoder func(f *Fields) Body
 // Decode validates a decoded JSON object against the event types given. The
 // error is one line naming the rule; callers prefix file and line.
 func Decode(obj map[string]any, types map[string]Decoder) (*Event, error) {
-	f := &Fields{obj: obj, used: make(map[string]bool, len(obj))}
+	return DecodeMembers(membersOf(obj, nil), types)
+}
+
+// DecodeMembers is Decode for an object given as its members, the form a
+// JSON decoder hands out: it spares a map per line. members is not kept,
+// so a caller may reuse it.
+func DecodeMembers(members []Member, types map[string]Decoder) (*Event, error) {
+	f := newFields(members)
 	ev := &Event{}
 	ev.ID = f.ID("id")
 	ev.Type = f.Enum("type", "")
@@ -50,7 +58,7 @@ func Decode(obj map[string]any, types map[string]Decoder) (*Event, error) {
 	}
 	dec, ok := types[ev.Type]
 	if !ok {
-		return nil, fmt.Errorf("type %s: unknown event type", Quoted(ev.Type))
+		return nil, fmt.Errorf("type %q: unknown event type", ev.Type)
 	}
 	ev.Date = f.Date("date")
 	ev.Doc = f.OptText("doc")
@@ -68,17 +76,76 @@ func Decode(obj map[string]any, types map[string]Decoder) (*Event, error) {
 	return ev, nil
 }
 
+// Kind is the JSON type of a Member's value.
+type Kind uint8
+
+// The JSON kinds; null is the zero Kind.
+const (
+	KindNull Kind = iota
+	KindString
+	KindNumber
+	KindBool
+	KindArray
+	KindObject
+)
+
+// Member is one field of an event's JSON object. Strings, numbers and
+// booleans are held as text, so that a line's fields cost no allocation
+// each; arrays and objects (rare: a bond's amortization) as the plain
+// values Objects reads: []any of map[string]any, string, Number, bool, nil.
+type Member struct {
+	Key   string
+	Kind  Kind
+	Text  string // string: the text; number: the literal; boolean: "true" or "false"
+	Value any    // array: []any; object: map[string]any
+}
+
+// MemberOf is the member for a plain value (string, Number, bool, nil,
+// []any, map[string]any).
+func MemberOf(key string, v any) Member {
+	switch x := v.(type) {
+	case string:
+		return Member{Key: key, Kind: KindString, Text: x}
+	case Number:
+		return Member{Key: key, Kind: KindNumber, Text: string(x)}
+	case bool:
+		return Member{Key: key, Kind: KindBool, Text: strconv.FormatBool(x)}
+	case []any:
+		return Member{Key: key, Kind: KindArray, Value: x}
+	case nil:
+		return Member{Key: key}
+	}
+	return Member{Key: key, Kind: KindObject, Value: v}
+}
+
+func membersOf(obj map[string]any, dst []Member) []Member {
+	for k, v := range obj {
+		dst = append(dst, MemberOf(k, v))
+	}
+	return dst
+}
+
 // Fields hands out an event's fields by name and type, keeping the first
 // error, so that a decoder reads like the table in SPEC §4.
 type Fields struct {
-	obj  map[string]any
-	used map[string]bool
-	err  error
+	members []Member
+	// used marks the members a decoder asked for; the rest are unknown.
+	used    []bool
+	usedBuf [16]bool
+	err     error
 }
 
 // NewFields wraps a nested object (an amortization step).
-func NewFields(obj map[string]any) *Fields {
-	return &Fields{obj: obj, used: make(map[string]bool, len(obj))}
+func NewFields(obj map[string]any) *Fields { return newFields(membersOf(obj, nil)) }
+
+func newFields(members []Member) *Fields {
+	f := &Fields{members: members}
+	if len(members) <= len(f.usedBuf) {
+		f.used = f.usedBuf[:len(members)]
+	} else {
+		f.used = make([]bool, len(members))
+	}
+	return f
 }
 
 // Err is the first problem met.
@@ -93,9 +160,9 @@ func (f *Fields) Fail(format string, args ...any) {
 
 func (f *Fields) refuseUnknown() {
 	var unknown []string
-	for k := range f.obj {
-		if !f.used[k] {
-			unknown = append(unknown, k)
+	for i, m := range f.members {
+		if !f.used[i] {
+			unknown = append(unknown, m.Key)
 		}
 	}
 	if len(unknown) > 0 {
@@ -112,63 +179,66 @@ func (f *Fields) Done() error {
 	return f.err
 }
 
-// get returns the raw value; ok is false when absent or null.
-func (f *Fields) get(key string, required bool) (any, bool) {
-	f.used[key] = true
-	v, present := f.obj[key]
-	if !present || v == nil {
-		if required {
-			f.Fail("missing field %q", key)
+// get returns the member; ok is false when absent or null. An event has a
+// handful of fields: a scan beats hashing.
+func (f *Fields) get(key string, required bool) (Member, bool) {
+	for i := range f.members {
+		if f.members[i].Key == key {
+			f.used[i] = true
+			if f.members[i].Kind != KindNull {
+				return f.members[i], true
+			}
+			break
 		}
-		return nil, false
 	}
-	return v, true
+	if required {
+		f.Fail("missing field %q", key)
+	}
+	return Member{}, false
 }
 
 func (f *Fields) str(key string, required bool) (string, bool) {
-	v, ok := f.get(key, required)
+	m, ok := f.get(key, required)
 	if !ok {
 		return "", false
 	}
-	s, isStr := v.(string)
-	if !isStr {
-		f.Fail("field %q: want a string, got %s", key, jsonKind(v))
+	if m.Kind != KindString {
+		f.Fail("field %q: want a string, got %s", key, m.Kind.describe())
 		return "", false
 	}
-	return s, true
+	return m.Text, true
 }
 
 // numeric accepts a string or a JSON number's literal text.
 func (f *Fields) numeric(key string, required bool) (string, bool) {
-	v, ok := f.get(key, required)
+	m, ok := f.get(key, required)
 	if !ok {
 		return "", false
 	}
-	switch x := v.(type) {
-	case string:
-		return x, true
-	case Number:
-		return string(x), true
+	if m.Kind == KindString || m.Kind == KindNumber {
+		return m.Text, true
 	}
-	f.Fail("field %q: want a number or a string, got %s", key, jsonKind(v))
+	f.Fail("field %q: want a number or a string, got %s", key, m.Kind.describe())
 	return "", false
 }
 
-func jsonKind(v any) string {
-	switch v.(type) {
-	case string:
+func (k Kind) describe() string {
+	switch k {
+	case KindString:
 		return "a string"
-	case Number:
+	case KindNumber:
 		return "a number"
-	case bool:
+	case KindBool:
 		return "a boolean"
-	case []any:
+	case KindArray:
 		return "an array"
-	case map[string]any:
+	case KindObject:
 		return "an object"
 	}
 	return "null"
 }
+
+func jsonKind(v any) string { return MemberOf("", v).Kind.describe() }
 
 // ID reads an entry id.
 func (f *Fields) ID(key string) string {
@@ -309,17 +379,12 @@ func (f *Fields) Int(key string, min, max int) int {
 
 // Bool reads a JSON boolean (or "true"/"false").
 func (f *Fields) Bool(key string) bool {
-	v, ok := f.get(key, true)
+	m, ok := f.get(key, true)
 	if !ok {
 		return false
 	}
-	switch x := v.(type) {
-	case bool:
-		return x
-	case string:
-		if b, err := strconv.ParseBool(x); err == nil && (x == "true" || x == "false") {
-			return b
-		}
+	if (m.Kind == KindBool || m.Kind == KindString) && (m.Text == "true" || m.Text == "false") {
+		return m.Text == "true"
 	}
 	f.Fail("field %q: want true or false", key)
 	return false
@@ -327,13 +392,13 @@ func (f *Fields) Bool(key string) bool {
 
 // Objects reads an optional array of objects; nil when absent.
 func (f *Fields) Objects(key string) []map[string]any {
-	v, ok := f.get(key, false)
+	m, ok := f.get(key, false)
 	if !ok {
 		return nil
 	}
-	arr, isArr := v.([]any)
-	if !isArr {
-		f.Fail("field %q: want an array, got %s", key, jsonKind(v))
+	arr, isArr := m.Value.([]any)
+	if m.Kind != KindArray || !isArr {
+		f.Fail("field %q: want an array, got %s", key, m.Kind.describe())
 		return nil
 	}
 	out := make([]map[string]any, 0, len(arr))
@@ -348,95 +413,117 @@ func (f *Fields) Objects(key string) []map[string]any {
 	return out
 }
 
-// Canon collects an event body's fields in canonical form.
+// Canon collects an event body's fields in canonical form: each value is
+// written once into one buffer, and JSON sorts the keys.
 type Canon struct {
-	keys []string
-	vals []string
+	fields []canonField
+	buf    []byte
 }
+
+// canonField is a key and where its canonical value lies in Canon.buf.
+type canonField struct {
+	key    string
+	lo, hi int
+}
+
+func (c *Canon) start(key string) { c.fields = append(c.fields, canonField{key: key, lo: len(c.buf)}) }
+func (c *Canon) end()             { c.fields[len(c.fields)-1].hi = len(c.buf) }
 
 // Str adds a string field; empty strings are left out, as absent ones are.
 func (c *Canon) Str(key, v string) {
 	if v != "" {
-		c.keys, c.vals = append(c.keys, key), append(c.vals, jsonString(v))
+		c.start(key)
+		c.buf = appendJSONString(c.buf, v)
+		c.end()
 	}
 }
 
 // Amount adds an amount, always written with two decimals.
 func (c *Canon) Amount(key string, v decimal.Decimal) {
-	c.keys, c.vals = append(c.keys, key), append(c.vals, `"`+FormatAmount(v)+`"`)
+	c.start(key)
+	c.buf = append(c.buf, '"')
+	c.buf = AppendAmount(c.buf, v)
+	c.buf = append(c.buf, '"')
+	c.end()
 }
 
 // Rate adds a rate or percent, compared by value.
 func (c *Canon) Rate(key string, v decimal.Decimal) {
-	c.keys, c.vals = append(c.keys, key), append(c.vals, `"`+v.StringFixed(4)+`"`)
+	c.Raw(key, `"`+v.StringFixed(4)+`"`)
 }
 
 // Int adds a whole number.
 func (c *Canon) Int(key string, v int) {
-	c.keys, c.vals = append(c.keys, key), append(c.vals, strconv.Itoa(v))
+	c.start(key)
+	c.buf = strconv.AppendInt(c.buf, int64(v), 10)
+	c.end()
 }
 
 // Bool adds a boolean.
 func (c *Canon) Bool(key string, v bool) {
-	c.keys, c.vals = append(c.keys, key), append(c.vals, strconv.FormatBool(v))
+	c.start(key)
+	c.buf = strconv.AppendBool(c.buf, v)
+	c.end()
 }
 
 // Raw adds an already canonical JSON value.
 func (c *Canon) Raw(key, json string) {
-	c.keys, c.vals = append(c.keys, key), append(c.vals, json)
+	c.start(key)
+	c.buf = append(c.buf, json...)
+	c.end()
 }
 
 // JSON is the canonical object: keys sorted, values normalised.
 func (c *Canon) JSON() []byte {
-	n := len(c.keys)
-	idx := make([]int, n)
+	fs := c.fields
 	size := 2
-	for i := range idx {
-		idx[i] = i
-		size += len(c.keys[i]) + len(c.vals[i]) + 4
+	for _, f := range fs {
+		size += len(f.key) + f.hi - f.lo + 4
 	}
 	// A body has a handful of fields: insertion sort beats sort.Slice.
-	for i := 1; i < n; i++ {
-		for j := i; j > 0 && c.keys[idx[j]] < c.keys[idx[j-1]]; j-- {
-			idx[j], idx[j-1] = idx[j-1], idx[j]
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && fs[j].key < fs[j-1].key; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
 		}
 	}
 	b := make([]byte, 0, size)
 	b = append(b, '{')
-	for k, i := range idx {
+	for k, f := range fs {
 		if k > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, '"')
-		b = append(b, c.keys[i]...)
+		b = append(b, f.key...)
 		b = append(b, '"', ':')
-		b = append(b, c.vals[i]...)
+		b = append(b, c.buf[f.lo:f.hi]...)
 	}
 	return append(b, '}')
 }
 
+// canons recycles Canon buffers: every line of an import and of a replay
+// builds one.
+var canons = sync.Pool{New: func() any { return &Canon{buf: make([]byte, 0, 256)} }}
+
 // CanonicalBody is the canonical JSON of an event's own fields.
 func CanonicalBody(b Body) []byte {
-	var c Canon
-	b.Canon(&c)
-	return c.JSON()
+	c := canons.Get().(*Canon)
+	c.fields, c.buf = c.fields[:0], c.buf[:0]
+	b.Canon(c)
+	out := c.JSON()
+	canons.Put(c)
+	return out
 }
 
-// jsonString quotes s as JSON: text is valid UTF-8 without control
+// appendJSONString quotes s as JSON: text is valid UTF-8 without control
 // characters (CheckText), so only quotes and backslashes need escaping,
 // and every other character stays as written.
-func jsonString(s string) string {
-	if !strings.ContainsAny(s, "\"\\") {
-		return `"` + s + `"`
-	}
-	var b strings.Builder
-	b.WriteByte('"')
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
 		if s[i] == '"' || s[i] == '\\' {
-			b.WriteByte('\\')
+			b = append(b, '\\')
 		}
-		b.WriteByte(s[i])
+		b = append(b, s[i])
 	}
-	b.WriteByte('"')
-	return b.String()
+	return append(b, '"')
 }

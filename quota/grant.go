@@ -69,7 +69,7 @@ func (b *Book) book(d Date, g *Grant, amount decimal.Decimal) error {
 		from := b.grantKey(g.From, g.Year, g.Kind)
 		seriesOf(b.Passed, from).Add(d, amount)
 		if g.Kind != Refinancing {
-			b.LimitSeries(g.From, g.Kind).Add(d, amount.Neg())
+			b.LimitSeries(g.From, g.Kind).Sub(d, amount)
 		}
 	}
 	// A grant can break the passer's pass-down rule and limit; a cancelled

@@ -73,7 +73,8 @@ func (p Point) Total() decimal.Decimal {
 	return decimal.New(p.fen, -2)
 }
 
-func (p *Point) add(delta decimal.Decimal, fen int64, small bool) {
+// add adds fen (delta, negated when neg) to the point's total.
+func (p *Point) add(delta decimal.Decimal, fen int64, small, neg bool) {
 	if p.big == nil && small {
 		// Both terms are below 2^62 in magnitude, so the sum cannot
 		// overflow; it stays small while it is below 2^62 too.
@@ -81,6 +82,9 @@ func (p *Point) add(delta decimal.Decimal, fen int64, small bool) {
 			p.fen = s
 			return
 		}
+	}
+	if neg {
+		delta = delta.Neg()
 	}
 	t := p.Total().Add(delta)
 	if f, ok := toFen(t); ok {
@@ -98,18 +102,27 @@ func (p Point) less(q Point) bool {
 }
 
 // Add books delta on date d.
-func (s *Series) Add(d Date, delta decimal.Decimal) {
+func (s *Series) Add(d Date, delta decimal.Decimal) { s.add(d, delta, false) }
+
+// Sub books −delta on date d: Add(d, delta.Neg()) without building the
+// negated decimal.
+func (s *Series) Sub(d Date, delta decimal.Decimal) { s.add(d, delta, true) }
+
+func (s *Series) add(d Date, delta decimal.Decimal, neg bool) {
 	if delta.IsZero() {
 		return
 	}
 	fen, small := toFen(delta)
+	if neg {
+		fen = -fen
+	}
 	n := len(s.Points)
 	if n == 0 || s.Points[n-1].Date < d {
 		p := Point{Date: d}
 		if n > 0 {
 			p.fen, p.big = s.Points[n-1].fen, s.Points[n-1].big
 		}
-		p.add(delta, fen, small)
+		p.add(delta, fen, small, neg)
 		s.Points = append(s.Points, p)
 		return
 	}
@@ -124,7 +137,7 @@ func (s *Series) Add(d Date, delta decimal.Decimal) {
 		s.Points[i] = p
 	}
 	for j := i; j < len(s.Points); j++ {
-		s.Points[j].add(delta, fen, small)
+		s.Points[j].add(delta, fen, small, neg)
 	}
 }
 
@@ -136,7 +149,21 @@ func (s *Series) atIndex(i int) decimal.Decimal {
 }
 
 func (s *Series) index(d Date) int {
+	// Most reads are at or after the last change.
+	if n := len(s.Points); n == 0 || s.Points[n-1].Date <= d {
+		return n - 1
+	}
 	return sort.Search(len(s.Points), func(i int) bool { return s.Points[i].Date > d }) - 1
+}
+
+// FenAt is At(d) in whole fen, without building a decimal; ok is false
+// when the total is too large for that (callers then use At).
+func (s *Series) FenAt(d Date) (fen int64, ok bool) {
+	i := s.index(d)
+	if i < 0 {
+		return 0, true
+	}
+	return s.Points[i].fen, s.Points[i].big == nil
 }
 
 // At is the total at the end of d.
@@ -197,13 +224,19 @@ func (s *Series) ZeroFrom(d Date) bool {
 }
 
 // DatesFrom lists the dates ≥ d on which the total changes.
-func (s *Series) DatesFrom(d Date) []Date {
-	i := sort.Search(len(s.Points), func(i int) bool { return s.Points[i].Date >= d })
-	out := make([]Date, 0, len(s.Points)-i)
-	for ; i < len(s.Points); i++ {
-		out = append(out, s.Points[i].Date)
+func (s *Series) DatesFrom(d Date) []Date { return s.AppendDatesFrom([]Date{}, d) }
+
+// AppendDatesFrom appends DatesFrom(d) to dst.
+func (s *Series) AppendDatesFrom(dst []Date, d Date) []Date {
+	n := len(s.Points)
+	if n == 0 || s.Points[n-1].Date < d {
+		return dst
 	}
-	return out
+	i := sort.Search(n, func(i int) bool { return s.Points[i].Date >= d })
+	for ; i < n; i++ {
+		dst = append(dst, s.Points[i].Date)
+	}
+	return dst
 }
 
 // Empty reports whether nothing non-zero was ever booked.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"runtime/debug"
+
 	"github.com/debtledger/debtledger/quota"
 	"github.com/urfave/cli/v2"
 )
@@ -16,6 +18,10 @@ func balanceCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "by", Usage: "also list each unit of the subtree (unit) or the unit's bonds (bond)"},
 		},
 		Action: func(c *cli.Context) error {
+			// Balance reads a few megabytes even of a large ledger and
+			// lives for milliseconds: collecting as it goes costs it a
+			// fifth of its time and saves little memory.
+			defer debug.SetGCPercent(debug.SetGCPercent(400))
 			q, err := e.query(c)
 			if err != nil {
 				return err
@@ -35,7 +41,7 @@ func balanceCommand(e *env) *cli.Command {
 			}
 			// Balance reads only outstanding principal: the small part of
 			// each unit's cached state, which keeps it fast at any size.
-			err = q.book.NeedPrincipal(q.book.Quota.Subtree(unit)...)
+			err = q.needPrincipal(q.book.Quota.Subtree(unit))
 			if err == nil && by == "bond" {
 				err = q.book.NeedUnits(unit)
 			}

@@ -83,6 +83,8 @@ func decodeLines(r io.Reader, name string) func(yield func(pending) error) error
 			defer close(ch)
 			dec := ledger.NewDecoder(r, name)
 			items := make([]pending, 0, 256)
+			types := debt.EventTypes()
+			var members []quota.Member // reused: decoding keeps none of it
 			send := func(c chunk) bool {
 				select {
 				case ch <- c:
@@ -101,13 +103,13 @@ func decodeLines(r io.Reader, name string) func(yield func(pending) error) error
 					send(chunk{items: items, err: badInput("%v", err)})
 					return
 				}
-				where := fmt.Sprintf("%s: line %d", name, line.No)
-				ev, err := debt.Decode(objectOf(line.Fields))
+				members = membersOf(line.Fields, members[:0])
+				ev, err := quota.DecodeMembers(members, types)
 				if err != nil {
-					send(chunk{items: items, err: badInput("%s: %v", where, err)})
+					send(chunk{items: items, err: badInput("%s: line %d: %v", name, line.No, err)})
 					return
 				}
-				items = append(items, pending{ev: ev, where: where, body: quota.CanonicalBody(ev.Body)})
+				items = append(items, pending{ev: ev, file: name, line: line.No, body: quota.CanonicalBody(ev.Body)})
 				if len(items) == cap(items) {
 					if !send(chunk{items: items}) {
 						return

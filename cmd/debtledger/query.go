@@ -11,6 +11,7 @@ import (
 type queryCtx struct {
 	ledger *ledger.Ledger
 	book   *debt.Book
+	state  *readAhead
 }
 
 // query opens the ledger read-only and loads its state; the ledger is
@@ -20,7 +21,7 @@ func (e *env) query(c *cli.Context) (*queryCtx, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := loadBookAtHead(l)
+	b, st, err := loadBookAhead(l)
 	if err != nil {
 		l.Close()
 		return nil, badInput("%s: %v", l.Path(), err)
@@ -28,7 +29,7 @@ func (e *env) query(c *cli.Context) (*queryCtx, error) {
 	// urfave/cli has no after-action hook per command that sees errors, so
 	// the ledger is closed by the process ending; read-only handles hold no
 	// write lock worth releasing earlier.
-	return &queryCtx{l, b}, nil
+	return &queryCtx{l, b, st}, nil
 }
 
 // unitArg is --unit, defaulting to the root, and must be registered.
@@ -61,6 +62,20 @@ func (q *queryCtx) need(unit string, subtree bool) error {
 		return badInput("%s: %v (run debtledger check)", q.ledger.Path(), err)
 	}
 	return nil
+}
+
+// needPrincipal loads the units' outstanding principal, their records
+// read in one transaction.
+func (q *queryCtx) needPrincipal(units []string) error {
+	names := make([]string, len(units))
+	for i, u := range units {
+		names[i] = debt.PrincipalRecordPrefix + u
+	}
+	err := q.state.fetch(names)
+	if err == nil {
+		err = q.book.NeedPrincipal(units...)
+	}
+	return err
 }
 
 // dateArg reads a date flag, defaulting to def.

@@ -58,35 +58,120 @@ func loadBook(l *ledger.Ledger, st stateReader, seq uint64) (*debt.Book, error) 
 
 // loadBookAtHead is loadBook for a reader outside any write.
 func loadBookAtHead(l *ledger.Ledger) (*debt.Book, error) {
+	b, _, err := loadBookAhead(l)
+	return b, err
+}
+
+// loadBookAhead is loadBookAtHead whose unit records can be read ahead,
+// many in one transaction, through the reader it returns.
+func loadBookAhead(l *ledger.Ledger) (*debt.Book, *readAhead, error) {
 	seq, _, err := l.Head()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return loadBook(l, l, seq)
+	st := &readAhead{l: l}
+	b, err := loadBook(l, st, seq)
+	return b, st, err
+}
+
+// readAhead is a ledger's cached records, with those fetched ahead by
+// fetch served from memory: a query over a few thousand units then costs
+// one read transaction rather than one per unit.
+type readAhead struct {
+	l    *ledger.Ledger
+	recs map[string][]byte
+	seq  uint64
+}
+
+func (r *readAhead) StateRecord(name string) ([]byte, uint64, error) {
+	if rec, ok := r.recs[name]; ok {
+		return rec, r.seq, nil
+	}
+	return r.l.StateRecord(name)
+}
+
+// fetch reads the named records ahead.
+func (r *readAhead) fetch(names []string) error {
+	recs, seq, err := r.l.StateRecordList(names)
+	if err != nil {
+		return err
+	}
+	if r.recs == nil {
+		r.recs = make(map[string][]byte, len(names))
+	}
+	for i, n := range names {
+		r.recs[n] = recs[i]
+	}
+	r.seq = seq
+	return nil
 }
 
 // replay rebuilds the state from the journal. With collect, it goes on past
 // a refused entry and returns every problem met; without, it stops at the
 // first.
+//
+// Reading and decoding the stored entries runs in a goroutine of its own,
+// ahead of the single goroutine that applies them, so that on two cores
+// the two halves overlap (as an import's do).
 func replay(l *ledger.Ledger, collect bool) (*debt.Book, []violation) {
 	b := debt.New()
 	b.SetFinder(finderOf(l.Lookup))
 	var found []violation
-	err := l.Scan(1, func(en *ledger.Entry) error {
-		ev, err := eventOf(en)
-		if err == nil {
-			err = b.Apply(ev)
-		}
-		if err != nil {
-			found = append(found, violation{Rule: ruleOf(err), Message: fmt.Sprintf("entry %d (%s): %v", en.Seq, en.ID, err)})
-			if !collect {
-				return errStop
+	type decoded struct {
+		seq uint64
+		id  string
+		ev  *quota.Event
+		err error
+	}
+	ch := make(chan []decoded, 8)
+	done := make(chan struct{})
+	var scanErr error
+	go func() {
+		defer close(ch)
+		var members []quota.Member // reused: decoding keeps none of it
+		chunk := make([]decoded, 0, 256)
+		scanErr = l.Scan(1, func(en *ledger.Entry) error {
+			d := decoded{seq: en.Seq, id: en.ID}
+			d.ev, members, d.err = eventInto(en, members)
+			chunk = append(chunk, d)
+			if len(chunk) == cap(chunk) {
+				select {
+				case ch <- chunk:
+				case <-done:
+					return errStop
+				}
+				chunk = make([]decoded, 0, 256)
+			}
+			return nil
+		})
+		if len(chunk) > 0 {
+			select {
+			case ch <- chunk:
+			case <-done:
 			}
 		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errStop) {
-		found = append(found, violation{Rule: "journal", Message: err.Error()})
+	}()
+	stopped := false
+	for chunk := range ch {
+		for _, d := range chunk {
+			if stopped {
+				break
+			}
+			err := d.err
+			if err == nil {
+				err = b.Apply(d.ev)
+			}
+			if err != nil {
+				found = append(found, violation{Rule: ruleOf(err), Message: fmt.Sprintf("entry %d (%s): %v", d.seq, d.id, err)})
+				if !collect {
+					stopped = true
+					close(done)
+				}
+			}
+		}
+	}
+	if scanErr != nil && !errors.Is(scanErr, errStop) {
+		found = append(found, violation{Rule: "journal", Message: scanErr.Error()})
 	}
 	return b, found
 }
@@ -124,19 +209,51 @@ func finderOf(lookup func(string) (*ledger.Entry, bool, error)) func(string) (*q
 
 // eventOf decodes a stored entry back into its event.
 func eventOf(en *ledger.Entry) (*quota.Event, error) {
+	ev, _, err := eventInto(en, nil)
+	return ev, err
+}
+
+// eventInto is eventOf with a buffer for the members, returned for the
+// next call to reuse.
+func eventInto(en *ledger.Entry, buf []quota.Member) (*quota.Event, []quota.Member, error) {
 	fields, err := ledger.DecodeLine(en.Body)
 	if err != nil {
-		return nil, fmt.Errorf("stored body: %v", err)
+		return nil, buf, fmt.Errorf("stored body: %v", err)
 	}
-	obj := objectOf(fields)
-	obj["id"], obj["type"], obj["date"] = en.ID, en.Type, en.Date
+	members := append(membersOf(fields, buf[:0]),
+		quota.Member{Key: "id", Kind: quota.KindString, Text: en.ID},
+		quota.Member{Key: "type", Kind: quota.KindString, Text: en.Type},
+		quota.Member{Key: "date", Kind: quota.KindString, Text: en.Date})
 	if en.Doc != "" {
-		obj["doc"] = en.Doc
+		members = append(members, quota.Member{Key: "doc", Kind: quota.KindString, Text: en.Doc})
 	}
 	if en.Memo != "" {
-		obj["memo"] = en.Memo
+		members = append(members, quota.Member{Key: "memo", Kind: quota.KindString, Text: en.Memo})
 	}
-	return debt.Decode(obj)
+	ev, err := quota.DecodeMembers(members, debt.EventTypes())
+	return ev, members, err
+}
+
+// membersOf appends a decoded JSON object's members to dst, in the form
+// quota.DecodeMembers reads: no allocation but for arrays and objects.
+func membersOf(fields []ledger.Field, dst []quota.Member) []quota.Member {
+	for _, f := range fields {
+		m := quota.Member{Key: f.Key, Text: f.Value.Text}
+		switch f.Value.Kind {
+		case ledger.String:
+			m.Kind = quota.KindString
+		case ledger.Number:
+			m.Kind = quota.KindNumber
+		case ledger.Bool:
+			m.Kind = quota.KindBool
+		case ledger.Array:
+			m.Kind, m.Value = quota.KindArray, valueOf(f.Value)
+		case ledger.Object:
+			m.Kind, m.Value = quota.KindObject, valueOf(f.Value)
+		}
+		dst = append(dst, m)
+	}
+	return dst
 }
 
 // objectOf turns a decoded JSON object into the plain values quota.Fields
@@ -173,8 +290,20 @@ func valueOf(v ledger.Value) any {
 // came from for messages.
 type pending struct {
 	ev    *quota.Event
-	where string // "FILE: line N" or the ledger path
+	where string // "FILE: line N" or the ledger path; see at
 	body  []byte // canonical body, when already computed
+	// file and line say where when where is empty: formatting it for
+	// every line of an import, to use it only on a refusal, is wasted.
+	file string
+	line int
+}
+
+// at is where the event came from, for messages.
+func (p *pending) at() string {
+	if p.where == "" && p.file != "" {
+		return fmt.Sprintf("%s: line %d", p.file, p.line)
+	}
+	return p.where
 }
 
 // writeResult counts what a write did.
@@ -213,10 +342,10 @@ func (e *env) write(c *cli.Context, l *ledger.Ledger, events func(yield func(pen
 					res.duplicates++
 					return nil
 				}
-				return badInput("%s: id %s is already entry %d with different content", p.where, p.ev.ID, old.Seq)
+				return badInput("%s: id %s is already entry %d with different content", p.at(), p.ev.ID, old.Seq)
 			}
 			if err := b.Apply(p.ev); err != nil {
-				return badInput("%s: %v", p.where, err)
+				return badInput("%s: %v", p.at(), err)
 			}
 			res.written++
 			return batch.Append(&ledger.Entry{
