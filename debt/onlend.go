@@ -42,6 +42,7 @@ func (b *Book) onLend(h *quota.Header, o *OnLending) error {
 	if err := b.Quota.Ref("onlend", o.To); err != nil {
 		return err
 	}
+	var from *Holding
 	if o.From == "" {
 		if o.To != b.Quota.Root {
 			return fmt.Errorf("onlend: %s is not the root; bonds from the superior go to %s", o.To, b.Quota.Root)
@@ -53,22 +54,30 @@ func (b *Book) onLend(h *quota.Header, o *OnLending) error {
 		if !b.Quota.IsParent(o.From, o.To) {
 			return fmt.Errorf("onlend: %s is not the parent of %s", o.From, o.To)
 		}
-		b.holding(o.Bond, o.From).Touched = true
+		from = b.holding(o.Bond, o.From)
+		from.Touched = true
 		b.Quota.BondEvents[o.From] = true
 	}
-	b.holding(o.Bond, o.To).Touched = true
+	to := b.holding(o.Bond, o.To)
+	to.Touched = true
 	b.Quota.BondEvents[o.To] = true
-	return b.bookOnLending(bond, o, h.Date, o.Amount)
+	return b.bookOnLending(bond, o, h.Date, o.Amount, to, from)
 }
 
-func (b *Book) bookOnLending(bond *Bond, o *OnLending, d quota.Date, amount decimal.Decimal) error {
-	to := b.holding(o.Bond, o.To)
+// bookOnLending books an on-lending of amount; to and from are the two
+// holdings when the caller has them already (the holdings map is large
+// and each look-up a cache miss), else nil.
+func (b *Book) bookOnLending(bond *Bond, o *OnLending, d quota.Date, amount decimal.Decimal, to, from *Holding) error {
+	if to == nil {
+		to = b.holding(o.Bond, o.To)
+	}
 	to.In.Add(d, amount)
 	to.Free.Add(d, amount)
 	b.movePrincipal(to, bond, o.To, d, amount)
-	var from *Holding
 	if o.From != "" {
-		from = b.holding(o.Bond, o.From)
+		if from == nil {
+			from = b.holding(o.Bond, o.From)
+		}
 		from.Out.Add(d, amount)
 		from.Free.Sub(d, amount)
 		b.reducePrincipal(from, bond, o.From, d, amount)
@@ -97,5 +106,5 @@ func (b *Book) bookOnLending(bond *Bond, o *OnLending, d quota.Date, amount deci
 }
 
 func (b *Book) undoOnLending(d quota.Date, o *OnLending) error {
-	return b.bookOnLending(b.Bonds[o.Bond], o, d, o.Amount.Neg())
+	return b.bookOnLending(b.Bonds[o.Bond], o, d, o.Amount.Neg(), nil, nil)
 }

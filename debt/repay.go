@@ -74,20 +74,26 @@ func (b *Book) repay(h *quota.Header, r *Repayment) error {
 			return fmt.Errorf("repay: %s is not a %s refinancing bond (it is %s, %s)", ref.Code, bond.Kind, ref.Kind, ref.Purpose)
 		}
 	}
-	b.holding(r.Bond, r.Unit).Touched = true
+	held := b.holding(r.Bond, r.Unit)
+	held.Touched = true
 	b.Quota.BondEvents[r.Unit] = true
-	return b.bookRepayment(bond, r, h.Date, false)
+	return b.bookRepaymentOf(held, bond, r, h.Date, false)
 }
 
 // bookRepayment books a repayment, or with undo its reversal: the same
 // amounts the other way.
 func (b *Book) bookRepayment(bond *Bond, r *Repayment, d quota.Date, undo bool) error {
+	return b.bookRepaymentOf(b.holding(r.Bond, r.Unit), bond, r, d, undo)
+}
+
+// bookRepaymentOf is bookRepayment with the repaid bond's holding, h,
+// already looked up (the holdings map is large: each look-up costs).
+func (b *Book) bookRepaymentOf(h *Holding, bond *Bond, r *Repayment, d quota.Date, undo bool) error {
 	add, sub := (*quota.Series).Add, (*quota.Series).Sub
 	reduce := b.reducePrincipal
 	if undo {
 		add, sub, reduce = sub, add, b.movePrincipal
 	}
-	h := b.holding(r.Bond, r.Unit)
 	add(&h.Repaid, d, r.Principal)
 	add(&h.Interest, d, r.Interest)
 	add(&h.Fee, d, r.Fee)

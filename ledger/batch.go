@@ -331,19 +331,8 @@ func (b *Batch) hashID(i int) {
 
 // flush writes the ids index, the head and the state just before commit.
 func (b *Batch) flush() error {
-	if len(b.order) > 0 {
-		if !b.sorted {
-			slices.SortFunc(b.order, func(x, y pendingID) int { return bytes.Compare(b.idOf(x), b.idOf(y)) })
-		}
-		b.ids.FillPercent = b.idsFill(b.idOf(b.order[0]))
-		for _, p := range b.order {
-			v := b.alloc(8)
-			binary.BigEndian.PutUint64(v, p.seq)
-			// bbolt copies keys, so the id's bytes can go in as they are.
-			if err := b.ids.Put(b.idOf(p), v); err != nil {
-				return err
-			}
-		}
+	if err := b.putIDs(); err != nil {
+		return err
 	}
 	if b.seq != b.startSeq {
 		head := b.alloc(headSize)
@@ -362,6 +351,46 @@ func (b *Batch) flush() error {
 		}
 	}
 	return nil
+}
+
+// putIDs writes the pending ids into the ids index, in key order.
+func (b *Batch) putIDs() error {
+	if len(b.order) == 0 {
+		return nil
+	}
+	if !b.sorted {
+		slices.SortFunc(b.order, func(x, y pendingID) int { return bytes.Compare(b.idOf(x), b.idOf(y)) })
+	}
+	b.ids.FillPercent = b.idsFill(b.idOf(b.order[0]))
+	for _, p := range b.order {
+		v := b.alloc(8)
+		binary.BigEndian.PutUint64(v, p.seq)
+		// bbolt copies keys, so the id's bytes can go in as they are.
+		if err := b.ids.Put(b.idOf(p), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteIDs writes the ids appended so far into the ids index now rather
+// than at commit; Lookup then finds them there. An import calls it after
+// its last Append, so that this second of work for a million ids overlaps
+// its own (encoding the cached state) instead of following it. Appends
+// after it are indexed at commit as usual.
+func (b *Batch) WriteIDs() error {
+	if b.tx == nil {
+		return errBatchClosed
+	}
+	return b.l.classify(guard(nil, func() error {
+		if err := b.putIDs(); err != nil {
+			return err
+		}
+		b.order, b.idText = nil, nil
+		b.sorted, b.byHash, b.collided = true, nil, nil
+		b.probe.id, b.probe.free = "", false
+		return nil
+	}))
 }
 
 // idsFill chooses how full to pack the ids pages this commit touches. When

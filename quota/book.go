@@ -112,6 +112,11 @@ func (b *Book) UseQuota(unit string, year int, kind string, d Date, amount decim
 	k := b.grantKey(unit, year, kind)
 	s := seriesOf(b.Unused, k)
 	s.Sub(d, amount)
+	// Nearly always nothing is below zero: say so without building the
+	// minimum's decimal or looking the series up again.
+	if !s.NegativeFrom(d) {
+		return nil
+	}
 	return b.checkUnused(k, d)
 }
 
