@@ -59,29 +59,79 @@ func (b *Book) Schedule(q ScheduleQuery) []ScheduleRow {
 		to = quota.NoDate
 	}
 	rows := map[string]*ScheduleRow{}
+	row := func(d quota.Date) *ScheduleRow {
+		key := periodKey(d, q.ByYear)
+		r := rows[key]
+		if r == nil {
+			r = &ScheduleRow{Period: key}
+			rows[key] = r
+		}
+		return r
+	}
+	// Sums in fen per period, folded into the decimal rows at the end (or
+	// when they would grow past what an int64 holds).
+	sums := map[int]*[2]uint64{}
+	addFen := func(d quota.Date, principal, interest uint64) {
+		if d < q.From || d > to {
+			return
+		}
+		key := d.Year()*100 + d.Month()
+		if q.ByYear {
+			key = d.Year()
+		}
+		s := sums[key]
+		if s == nil {
+			s = &[2]uint64{}
+			sums[key] = s
+		}
+		if s[0]+principal >= 1<<62 || s[1]+interest >= 1<<62 {
+			r := row(d)
+			r.Principal = r.Principal.Add(decimal.New(int64(s[0]), -2))
+			r.Interest = r.Interest.Add(decimal.New(int64(s[1]), -2))
+			s[0], s[1] = 0, 0
+		}
+		s[0] += principal
+		s[1] += interest
+	}
+	plans := map[string]*plan{}
 	for _, u := range units {
 		for _, code := range b.UnitBonds[u] {
 			bond := b.Bonds[code]
 			if bond == nil {
 				continue
 			}
-			for _, f := range bond.Projection(b.Holding(code, u).Principal.At(q.AsOf), q.AsOf) {
+			h := b.Holding(code, u)
+			if fen, ok := h.Principal.FenAt(q.AsOf); ok && fen >= 0 {
+				if fen == 0 {
+					continue
+				}
+				p := plans[code]
+				if p == nil {
+					p = bond.plan(q.AsOf)
+					plans[code] = p
+				}
+				if p.project(uint64(fen), addFen) {
+					continue
+				}
+			}
+			for _, f := range bond.Projection(h.Principal.At(q.AsOf), q.AsOf) {
 				if f.Date < q.From || f.Date > to {
 					continue
 				}
-				key := fmt.Sprintf("%04d-%02d", f.Date.Year(), f.Date.Month())
-				if q.ByYear {
-					key = fmt.Sprintf("%04d", f.Date.Year())
-				}
-				r := rows[key]
-				if r == nil {
-					r = &ScheduleRow{Period: key}
-					rows[key] = r
-				}
+				r := row(f.Date)
 				r.Principal = r.Principal.Add(f.Principal)
 				r.Interest = r.Interest.Add(f.Interest)
 			}
 		}
+	}
+	for key, s := range sums {
+		d := quota.NewDate(key/100, key%100, 1)
+		if q.ByYear {
+			d = quota.NewDate(key, 1, 1)
+		}
+		r := row(d)
+		r.Principal = r.Principal.Add(decimal.New(int64(s[0]), -2))
+		r.Interest = r.Interest.Add(decimal.New(int64(s[1]), -2))
 	}
 	out := make([]ScheduleRow, 0, len(rows))
 	for _, r := range rows {
@@ -92,6 +142,14 @@ func (b *Book) Schedule(q ScheduleQuery) []ScheduleRow {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Period < out[j].Period })
 	return out
+}
+
+// periodKey is "YYYY-MM", or "YYYY" by year.
+func periodKey(d quota.Date, byYear bool) string {
+	if byYear {
+		return fmt.Sprintf("%04d", d.Year())
+	}
+	return fmt.Sprintf("%04d-%02d", d.Year(), d.Month())
 }
 
 // MaturityProfile is the schedule by year, what `schedule --chart` draws.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"runtime/debug"
-
 	"github.com/debtledger/debtledger/quota"
 	"github.com/urfave/cli/v2"
 )
@@ -18,10 +16,6 @@ func balanceCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "by", Usage: "also list each unit of the subtree (unit) or the unit's bonds (bond)"},
 		},
 		Action: func(c *cli.Context) error {
-			// Balance reads a few megabytes even of a large ledger and
-			// lives for milliseconds: collecting as it goes costs it a
-			// fifth of its time and saves little memory.
-			defer debug.SetGCPercent(debug.SetGCPercent(400))
 			q, err := e.query(c)
 			if err != nil {
 				return err

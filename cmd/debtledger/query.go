@@ -1,6 +1,8 @@
 package main
 
 import (
+	"runtime/debug"
+
 	"github.com/debtledger/debtledger/debt"
 	"github.com/debtledger/debtledger/ledger"
 	"github.com/debtledger/debtledger/quota"
@@ -17,6 +19,10 @@ type queryCtx struct {
 // query opens the ledger read-only and loads its state; the ledger is
 // closed when the command ends.
 func (e *env) query(c *cli.Context) (*queryCtx, error) {
+	// A query lives for a moment and keeps what it loads to the end: the
+	// collector need hardly run, within a soft limit of 1 GiB.
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(1 << 30)
 	l, err := e.openLedger(c, true)
 	if err != nil {
 		return nil, err
