@@ -13,7 +13,7 @@ import (
 // Writer builds the compact binary form of cached state. The encoding is
 // deterministic (callers write map entries in key order), so that `check`
 // can compare a cached record with a replayed one byte for byte.
-type Writer struct{ buf []byte }
+type Writer struct{ buf, scratch []byte }
 
 // Bytes is what was written.
 func (w *Writer) Bytes() []byte { return w.buf }
@@ -54,19 +54,29 @@ func (w *Writer) Amount(d decimal.Decimal) {
 	w.String(d.String())
 }
 
-// Series writes a series: its points, dates as deltas.
+// Series writes a series: its byte length, then its points, dates as
+// deltas. The length lets a reader keep a series encoded until it is used.
 func (w *Writer) Series(s *Series) {
-	w.Uint(uint64(len(s.Points)))
+	if s.raw != nil {
+		w.Uint(uint64(len(s.raw)))
+		w.buf = append(w.buf, s.raw...)
+		return
+	}
+	body := Writer{buf: w.scratch[:0]}
+	body.Uint(uint64(len(s.Points)))
 	prev := Date(0)
 	for _, p := range s.Points {
-		w.Uint(uint64(p.Date - prev))
+		body.Uint(uint64(p.Date - prev))
 		prev = p.Date
 		if p.big == nil {
-			w.Uint(uint64(p.fen<<1) ^ uint64(p.fen>>63))
+			body.Uint(uint64(p.fen<<1) ^ uint64(p.fen>>63))
 		} else {
-			w.Amount(*p.big)
+			body.Amount(*p.big)
 		}
 	}
+	w.Uint(uint64(len(body.buf)))
+	w.buf = append(w.buf, body.buf...)
+	w.scratch = body.buf
 }
 
 // Reader reads what a Writer wrote; the first problem sticks.
@@ -158,24 +168,39 @@ func (r *Reader) amountAfter(v uint64) decimal.Decimal {
 	return decimal.New(int64(v>>1)^-int64(v&1), -2)
 }
 
+// Series reads a series, left encoded until it is used (Series.load).
 func (r *Reader) Series() Series {
 	n := r.Len()
 	if r.err != nil || n == 0 {
 		return Series{}
 	}
-	s := Series{Points: make([]Point, n)}
+	body := r.buf[:n:n]
+	r.buf = r.buf[n:]
+	if len(body) == 1 && body[0] == 0 {
+		return Series{} // no points
+	}
+	return Series{raw: body}
+}
+
+// points reads a series' body: its count, then its points.
+func (r *Reader) points() []Point {
+	n := r.Len()
+	if r.err != nil || n == 0 {
+		return nil
+	}
+	pts := make([]Point, 0, n)
 	prev := Date(0)
-	for i := range s.Points {
+	for i := 0; i < n && r.err == nil; i++ {
 		prev += Date(r.Uint())
 		// Totals in fen, nearly all of them, are read without a decimal.
 		v := r.Uint()
 		if fen := int64(v>>1) ^ -int64(v&1); v != bigMarker && fen < fenLimit && fen > -fenLimit {
-			s.Points[i] = Point{Date: prev, fen: fen}
+			pts = append(pts, Point{Date: prev, fen: fen})
 		} else {
-			s.Points[i] = NewPoint(prev, r.amountAfter(v))
+			pts = append(pts, NewPoint(prev, r.amountAfter(v)))
 		}
 	}
-	return s
+	return pts
 }
 
 func sortSlice[T any](s []T, less func(a, b T) bool) {

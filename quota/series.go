@@ -18,8 +18,25 @@ import (
 // amount below 9.2×10^16 yuan) and as a decimal beyond: a ledger holds
 // millions of points, and a big.Int behind each would triple its memory
 // and its time. Callers see decimals only.
+//
+// A series read from the cache stays encoded until first used (raw), so
+// that a query loading thousands of units decodes only the series it
+// reads: a schedule needs principal, not the eight other running totals
+// of each holding.
 type Series struct {
 	Points []Point
+	raw    []byte
+}
+
+// load decodes a series read from the cache on first use. The cache is
+// trusted here as everywhere queries read it; `check` is what compares it,
+// byte for byte, with a replay of the journal.
+func (s *Series) load() {
+	if s.raw != nil {
+		r := NewReader(s.raw)
+		s.raw = nil
+		s.Points = r.points()
+	}
 }
 
 // Point is the running total at the end of Date.
@@ -109,6 +126,7 @@ func (s *Series) Add(d Date, delta decimal.Decimal) { s.add(d, delta, false) }
 func (s *Series) Sub(d Date, delta decimal.Decimal) { s.add(d, delta, true) }
 
 func (s *Series) add(d Date, delta decimal.Decimal, neg bool) {
+	s.load()
 	if delta.IsZero() {
 		return
 	}
@@ -142,6 +160,7 @@ func (s *Series) add(d Date, delta decimal.Decimal, neg bool) {
 }
 
 func (s *Series) atIndex(i int) decimal.Decimal {
+	s.load()
 	if i < 0 {
 		return ZeroFen
 	}
@@ -149,6 +168,7 @@ func (s *Series) atIndex(i int) decimal.Decimal {
 }
 
 func (s *Series) index(d Date) int {
+	s.load()
 	// Most reads are at or after the last change.
 	if n := len(s.Points); n == 0 || s.Points[n-1].Date <= d {
 		return n - 1
@@ -159,6 +179,7 @@ func (s *Series) index(d Date) int {
 // FenAt is At(d) in whole fen, without building a decimal; ok is false
 // when the total is too large for that (callers then use At).
 func (s *Series) FenAt(d Date) (fen int64, ok bool) {
+	s.load()
 	i := s.index(d)
 	if i < 0 {
 		return 0, true
@@ -180,6 +201,7 @@ func (s *Series) Final() decimal.Decimal { return s.atIndex(len(s.Points) - 1) }
 // MinFrom is the lowest total at the end of d or any later date, and the
 // first date it is reached.
 func (s *Series) MinFrom(d Date) (decimal.Decimal, Date) {
+	s.load()
 	i := s.index(d)
 	min, at := Point{Date: d}, d
 	if i >= 0 {
@@ -199,6 +221,7 @@ func (s *Series) MinFrom(d Date) (decimal.Decimal, Date) {
 // NegativeFrom reports whether the total is below zero at the end of d or
 // any later date: MinFrom without building a decimal, for the hot path.
 func (s *Series) NegativeFrom(d Date) bool {
+	s.load()
 	i := s.index(d)
 	if i < 0 {
 		i = 0
@@ -215,6 +238,7 @@ func (s *Series) NegativeFrom(d Date) bool {
 // ZeroFrom reports whether the total is zero at the end of d and stays so:
 // no change after d, and nothing left.
 func (s *Series) ZeroFrom(d Date) bool {
+	s.load()
 	n := len(s.Points)
 	if n == 0 {
 		return true
@@ -228,6 +252,7 @@ func (s *Series) DatesFrom(d Date) []Date { return s.AppendDatesFrom([]Date{}, d
 
 // AppendDatesFrom appends DatesFrom(d) to dst.
 func (s *Series) AppendDatesFrom(dst []Date, d Date) []Date {
+	s.load()
 	n := len(s.Points)
 	if n == 0 || s.Points[n-1].Date < d {
 		return dst
@@ -240,4 +265,4 @@ func (s *Series) AppendDatesFrom(dst []Date, d Date) []Date {
 }
 
 // Empty reports whether nothing non-zero was ever booked.
-func (s *Series) Empty() bool { return len(s.Points) == 0 }
+func (s *Series) Empty() bool { return s.raw == nil && len(s.Points) == 0 }
