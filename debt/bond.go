@@ -148,11 +148,6 @@ func (b *Book) unregisterBond(bond *Bond) error {
 	return nil
 }
 
-// HoldingKey is a bond held by a unit.
-type HoldingKey struct {
-	Bond, Unit string
-}
-
 // Holding is everything about one bond at one unit, as running totals.
 type Holding struct {
 	Principal quota.Series // outstanding: opening + in − out − repaid (rule 1)
@@ -172,15 +167,18 @@ type Holding struct {
 }
 
 func (b *Book) holding(bond, unit string) *Holding {
-	k := HoldingKey{bond, unit}
-	h := b.Holdings[k]
+	h := b.Holdings[unit][bond]
 	if h == nil {
 		// Keys keep the registered strings, not the parsed line's, so that
 		// a million imported lines are not all kept alive by their codes.
 		bond, unit = b.bondCode(bond), b.Quota.Code(unit)
-		k = HoldingKey{bond, unit}
+		m := b.Holdings[unit]
+		if m == nil {
+			m = map[string]*Holding{}
+			b.Holdings[unit] = m
+		}
 		h = &Holding{}
-		b.Holdings[k] = h
+		m[bond] = h
 		list := b.UnitBonds[unit]
 		i := sort.SearchStrings(list, bond)
 		list = append(list, "")
@@ -204,7 +202,7 @@ func (b *Book) bondCode(code string) string {
 
 // Holding reads one holding without creating it.
 func (b *Book) Holding(bond, unit string) *Holding {
-	if h := b.Holdings[HoldingKey{bond, unit}]; h != nil {
+	if h := b.Holdings[unit][bond]; h != nil {
 		return h
 	}
 	return &Holding{}

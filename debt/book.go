@@ -15,7 +15,9 @@ type Book struct {
 
 	Bonds     map[string]*Bond
 	BondRefs  map[string]int
-	Holdings  map[HoldingKey]*Holding
+	// Holdings by unit, then bond: a national ledger has about a million,
+	// and small maps per unit cost far less to build and search than one.
+	Holdings  map[string]map[string]*Holding
 	UnitBonds map[string][]string // bonds each unit has ever held, sorted
 	// Principal is each unit's own outstanding principal per debt kind.
 	Principal map[quota.UnitKind]*quota.Series
@@ -57,7 +59,7 @@ func New() *Book {
 		Quota:        quota.NewBook(),
 		Bonds:        map[string]*Bond{},
 		BondRefs:     map[string]int{},
-		Holdings:     map[HoldingKey]*Holding{},
+		Holdings:     map[string]map[string]*Holding{},
 		UnitBonds:    map[string][]string{},
 		Principal:    map[quota.UnitKind]*quota.Series{},
 		RefBonds:     map[quota.UnitKind][]*Holding{},

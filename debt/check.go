@@ -23,15 +23,15 @@ func (b *Book) Violations() []Violation {
 	add := func(rule, format string, args ...any) {
 		out = append(out, Violation{rule, fmt.Sprintf(format, args...)})
 	}
-	for _, k := range keysInOrder(b.Holdings, func(x, y HoldingKey) int {
-		return cmp.Or(strings.Compare(x.Bond, y.Bond), strings.Compare(x.Unit, y.Unit))
-	}) {
-		h := b.Holdings[k]
-		if min, at := h.Principal.MinFrom(0); min.IsNegative() {
-			add("balance", "%s owes %s of bond %s on %s", k.Unit, quota.Yi(min), k.Bond, at)
-		}
-		if min, at := h.Free.MinFrom(0); min.IsNegative() {
-			add("proceeds", "%s passed down, allocated or applied %s more of bond %s than it received net, on %s", k.Unit, quota.Yi(min.Neg()), k.Bond, at)
+	for _, u := range keysInOrder(b.Holdings, strings.Compare) {
+		for _, bond := range keysInOrder(b.Holdings[u], strings.Compare) {
+			h := b.Holdings[u][bond]
+			if min, at := h.Principal.MinFrom(0); min.IsNegative() {
+				add("balance", "%s owes %s of bond %s on %s", u, quota.Yi(min), bond, at)
+			}
+			if min, at := h.Free.MinFrom(0); min.IsNegative() {
+				add("proceeds", "%s passed down, allocated or applied %s more of bond %s than it received net, on %s", u, quota.Yi(min.Neg()), bond, at)
+			}
 		}
 	}
 	units := keysInOrder(b.Quota.Units, strings.Compare)

@@ -39,7 +39,7 @@ func (b *Book) Statement(unit string, p quota.Period, subtree bool) []StatementR
 			row.Kind, row.Purpose = bd.Kind, bd.Purpose
 		}
 		for _, u := range units {
-			h := b.Holdings[HoldingKey{code, u}]
+			h := b.Holdings[u][code]
 			if h == nil {
 				continue
 			}
