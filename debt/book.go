@@ -13,8 +13,8 @@ import (
 type Book struct {
 	Quota *quota.Book
 
-	Bonds     map[string]*Bond
-	BondRefs  map[string]int
+	Bonds    map[string]*Bond
+	BondRefs map[string]int
 	// Holdings by unit, then bond: a national ledger has about a million,
 	// and small maps per unit cost far less to build and search than one.
 	Holdings  map[string]map[string]*Holding
