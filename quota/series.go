@@ -187,8 +187,37 @@ func (s *Series) FenAt(d Date) (fen int64, ok bool) {
 	return s.Points[i].fen, s.Points[i].big == nil
 }
 
-// At is the total at the end of d.
-func (s *Series) At(d Date) decimal.Decimal { return s.atIndex(s.index(d)) }
+// At is the total at the end of d. A series still encoded is read in
+// place, up to d, without decoding it: `balance` over thousands of units
+// asks each for one date.
+func (s *Series) At(d Date) decimal.Decimal {
+	if s.raw != nil {
+		if fen, ok := rawFenAt(s.raw, d); ok {
+			return decimal.New(fen, -2)
+		}
+	}
+	return s.atIndex(s.index(d))
+}
+
+// rawFenAt reads an encoded series' total at the end of d; ok is false
+// when a total there is not in fen (the caller decodes instead).
+func rawFenAt(raw []byte, d Date) (fen int64, ok bool) {
+	r := NewReader(raw)
+	n := r.Len()
+	prev := Date(0)
+	for i := 0; i < n && r.err == nil; i++ {
+		prev += Date(r.Uint())
+		if prev > d {
+			break
+		}
+		v := r.Uint()
+		if v == bigMarker {
+			return 0, false
+		}
+		fen = int64(v>>1) ^ -int64(v&1)
+	}
+	return fen, r.err == nil
+}
 
 // Between is what was booked in the closed range [from, to].
 func (s *Series) Between(from, to Date) decimal.Decimal {
@@ -196,7 +225,10 @@ func (s *Series) Between(from, to Date) decimal.Decimal {
 }
 
 // Final is the total after every booked date.
-func (s *Series) Final() decimal.Decimal { return s.atIndex(len(s.Points) - 1) }
+func (s *Series) Final() decimal.Decimal {
+	s.load()
+	return s.atIndex(len(s.Points) - 1)
+}
 
 // MinFrom is the lowest total at the end of d or any later date, and the
 // first date it is reached.
