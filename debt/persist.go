@@ -78,48 +78,38 @@ func Load(core []byte, load Loader) (*Book, error) {
 // NeedPrincipal loads only the units' outstanding principal per kind:
 // all that `balance` needs, and a small part of a unit's record.
 func (b *Book) NeedPrincipal(units ...string) error {
-	if b.load == nil {
-		return nil
-	}
-	for _, u := range units {
-		if u == "" || b.loadedPrincipal[u] || b.loaded[u] || !b.Quota.Has(u) {
-			continue
-		}
-		b.loadedPrincipal[u] = true
-		rec, err := b.load(PrincipalRecordPrefix + u)
-		if err != nil {
-			return err
-		}
-		if rec == nil {
-			continue
-		}
-		r := quota.NewReader(rec)
+	return b.loadRecords(units, PrincipalRecordPrefix, b.loadedPrincipal, func(r *quota.Reader, u string) {
 		for _, kind := range quota.DebtKinds {
 			if s := r.Series(); !s.Empty() {
 				b.Principal[quota.UnitKind{Unit: u, Kind: kind}] = &s
 			}
 		}
-		if err := r.Err(); err != nil {
-			return fmt.Errorf("state cache of unit %s: %w", u, err)
-		}
-	}
-	return nil
+	})
 }
 
 // NeedUnits makes sure the units' records are loaded.
 func (b *Book) NeedUnits(units ...string) error {
-	if b.load == nil {
-		return nil
-	}
 	if err := b.NeedPrincipal(units...); err != nil {
 		return err
 	}
+	return b.loadRecords(units, UnitRecordPrefix, b.loaded, func(r *quota.Reader, u string) {
+		b.Quota.DecodeUnit(r, u)
+		b.decodeUnit(r, u)
+	})
+}
+
+// loadRecords reads each unit's record of a kind (prefix) once, marking
+// it in done, through decode.
+func (b *Book) loadRecords(units []string, prefix string, done map[string]bool, decode func(*quota.Reader, string)) error {
+	if b.load == nil {
+		return nil
+	}
 	for _, u := range units {
-		if u == "" || b.loaded[u] || !b.Quota.Has(u) {
+		if u == "" || done[u] || !b.Quota.Has(u) {
 			continue
 		}
-		b.loaded[u] = true
-		rec, err := b.load(UnitRecordPrefix + u)
+		done[u] = true
+		rec, err := b.load(prefix + u)
 		if err != nil {
 			return err
 		}
@@ -127,8 +117,7 @@ func (b *Book) NeedUnits(units ...string) error {
 			continue
 		}
 		r := quota.NewReader(rec)
-		b.Quota.DecodeUnit(r, u)
-		b.decodeUnit(r, u)
+		decode(r, u)
 		if err := r.Err(); err != nil {
 			return fmt.Errorf("state cache of unit %s: %w", u, err)
 		}

@@ -12,7 +12,6 @@ import (
 )
 
 func bondCommand(e *env) *cli.Command {
-	asOf := &cli.StringFlag{Name: "as-of", Usage: "figures at the end of this date (default: today)"}
 	return &cli.Command{
 		Name:  "bond",
 		Usage: "bonds: terms, holders, outstanding principal",
@@ -20,20 +19,15 @@ func bondCommand(e *env) *cli.Command {
 			Name:      "list",
 			Usage:     "every bond with its terms and total outstanding principal",
 			UsageText: "debtledger bond list --as-of 2023-06-30 --yuan-unit yi",
-			Flags:     []cli.Flag{asOf},
+			Flags:     []cli.Flag{asOfFlag},
 			Action: func(c *cli.Context) error {
-				q, err := e.query(c)
+				// Holders can be anywhere: the root's subtree is every unit.
+				q, err := e.openUnitQuery(c, true)
 				if err != nil {
 					return err
 				}
 				defer q.ledger.Close()
-				if err := q.need("", true); err != nil {
-					return err
-				}
-				d, err := dateArg(c, "as-of", e.today())
-				if err != nil {
-					return err
-				}
+				d := q.asOf
 				var rows []bondView
 				for _, code := range sortedBondCodes(q.book) {
 					rows = append(rows, viewBond(q.book, q.book.Bonds[code], d))
@@ -44,31 +38,25 @@ func bondCommand(e *env) *cli.Command {
 				if c.String("format") == "json" {
 					return writeJSON(e.stdout, rows)
 				}
-				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-				fmt.Fprintln(tw, "bond\tkind\tpurpose\tvalue date\tmaturity\trate\tinterest\toutstanding\t")
+				g := &grid{header: []string{"bond", "kind", "purpose", "value date", "maturity", "rate", "interest", "outstanding"}}
 				for _, r := range rows {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Code, r.Kind, r.Purpose, r.ValueDate, r.Maturity, r.Rate, r.Interest, quota.FormatIn(r.outstanding, c.String("yuan-unit")))
+					g.add(r.Code, r.Kind, r.Purpose, r.ValueDate, r.Maturity, r.Rate, r.Interest, r.outstanding)
 				}
-				return tw.Flush()
+				return g.print(c, e.stdout)
 			},
 		}, {
 			Name:      "show",
 			Usage:     "one bond: terms, amortization, holders, unapplied refinancing proceeds",
 			UsageText: "debtledger bond show B2023R01 --as-of 2023-03-31",
-			Flags:     []cli.Flag{asOf},
+			Flags:     []cli.Flag{asOfFlag},
 			Action: func(c *cli.Context) error {
-				q, err := e.query(c)
+				// Holders can be anywhere: the root's subtree is every unit.
+				q, err := e.openUnitQuery(c, true)
 				if err != nil {
 					return err
 				}
 				defer q.ledger.Close()
-				if err := q.need("", true); err != nil {
-					return err
-				}
-				d, err := dateArg(c, "as-of", e.today())
-				if err != nil {
-					return err
-				}
+				d := q.asOf
 				bond := q.book.Bonds[c.Args().First()]
 				if bond == nil {
 					return badInput("%s: bond %q is not registered", q.ledger.Path(), c.Args().First())
