@@ -12,7 +12,7 @@ import (
 func TestBackup(t *testing.T) {
 	l := newLedger(t)
 	appendEntries(t, l, 1, 30)
-	require.NoError(t, l.Update(func(b *Batch) error { b.SetState([]byte("st")); return nil }))
+	require.NoError(t, l.Update(func(b *Batch) error { return b.PutState(map[string][]byte{"s": []byte("st")}) }))
 	headSeq, headHash, err := l.Head()
 	require.NoError(t, err)
 
@@ -35,7 +35,7 @@ func TestBackup(t *testing.T) {
 	want, err := l.Get(30)
 	require.NoError(t, err)
 	assert.Equal(t, want, e)
-	blob, stateSeq, err := b.State()
+	blob, stateSeq, err := b.StateRecord("s")
 	require.NoError(t, err)
 	assert.Equal(t, []byte("st"), blob)
 	assert.Equal(t, seq, stateSeq)

@@ -66,7 +66,8 @@ type Batch struct {
 	key     []byte  // id as a bbolt key, reused (bbolt copies keys)
 	seqBuf  [8]byte // journal key, reused likewise
 
-	state    []byte
+	// hasState: PutState wrote cached records, so the batch is a change
+	// even without appends.
 	hasState bool
 }
 
@@ -170,13 +171,6 @@ func (b *Batch) Head() (uint64, [32]byte) { return b.seq, b.hash }
 
 // Appended returns how many entries this batch has appended.
 func (b *Batch) Appended() int { return int(b.seq - b.startSeq) }
-
-// SetState stores blob, with the head seq, when the batch commits. The
-// batch keeps blob itself (it may be large): do not modify it until Update
-// returns.
-func (b *Batch) SetState(blob []byte) {
-	b.state, b.hasState = blob, true
-}
 
 // Lookup finds the entry with the given id, among those committed and those
 // appended earlier in this batch.
@@ -329,7 +323,7 @@ func (b *Batch) hashID(i int) {
 	b.collided[string(id)] = p.seq
 }
 
-// flush writes the ids index, the head and the state just before commit.
+// flush writes the ids index and the head just before commit.
 func (b *Batch) flush() error {
 	if err := b.putIDs(); err != nil {
 		return err
@@ -339,14 +333,6 @@ func (b *Batch) flush() error {
 		binary.BigEndian.PutUint64(head, b.seq)
 		copy(head[8:], b.hash[:])
 		if err := b.meta.Put(keyHead, head); err != nil {
-			return err
-		}
-	}
-	if b.hasState {
-		if err := b.stateB.Put(keyStateBlob, b.state); err != nil {
-			return err
-		}
-		if err := b.stateB.Put(keyStateSeq, binary.BigEndian.AppendUint64(nil, b.seq)); err != nil {
 			return err
 		}
 	}

@@ -196,7 +196,9 @@ func TestUpdateWritesNothing(t *testing.T) {
 					return err
 				}
 			}
-			b.SetState([]byte("state"))
+			if err := b.PutState(map[string][]byte{"s": []byte("state")}); err != nil {
+				return err
+			}
 			return boom
 		}, boom},
 		{"no change", func(b *Batch) error {
@@ -250,7 +252,7 @@ func TestBatchOutsideUpdate(t *testing.T) {
 
 func TestState(t *testing.T) {
 	l := newLedger(t)
-	blob, seq, err := l.State()
+	blob, seq, err := l.StateRecord("s")
 	require.NoError(t, err)
 	assert.Nil(t, blob)
 	assert.Zero(t, seq)
@@ -259,7 +261,7 @@ func TestState(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		appends int
-		blob    []byte // nil: no SetState
+		blob    []byte // nil: no PutState
 		want    []byte
 		seq     uint64
 	}{
@@ -275,11 +277,10 @@ func TestState(t *testing.T) {
 			appendEntries(t, l, int(seq)+1, tc.appends)
 			if tc.blob != nil {
 				require.NoError(t, l.Update(func(b *Batch) error {
-					b.SetState(tc.blob)
-					return nil
+					return b.PutState(map[string][]byte{"s": tc.blob})
 				}))
 			}
-			blob, seq, err = l.State()
+			blob, seq, err = l.StateRecord("s")
 			require.NoError(t, err)
 			assert.True(t, bytes.Equal(tc.want, blob), "blob of %d bytes", len(blob))
 			assert.NotNil(t, blob)
@@ -319,8 +320,7 @@ func appendMillion(tb testing.TB, l *Ledger, sorted bool) {
 				return err
 			}
 		}
-		b.SetState([]byte(`{"cached":true}`))
-		return nil
+		return b.PutState(map[string][]byte{"core": []byte(`{"cached":true}`)})
 	}))
 }
 

@@ -53,8 +53,7 @@
 // bbolt locks the whole file: one writer, or any number of readers, at a
 // time; Open waits up to Options.Timeout and then reports Locked. Inside
 // Update, do not call the same Ledger's Update (it would wait for itself).
-// A Batch is valid only inside its Update, and a blob given to SetState
-// must not change until Update returns. A damaged file is reported as an
+// A Batch is valid only inside its Update. A damaged file is reported as an
 // error, never a panic: reads run with faults on the memory map turned
 // into panics and recovered (see guard in store.go). The one leak: if
 // opening for writing panics on a damaged freelist page (which a read-only

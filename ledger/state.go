@@ -37,6 +37,7 @@ func (b *Batch) PutState(records map[string][]byte) error {
 			return err
 		}
 	}
+	b.hasState = true
 	return b.stateB.Put(keyStateSeq, binary.BigEndian.AppendUint64(nil, b.seq))
 }
 

@@ -24,10 +24,9 @@ var (
 	bucketMeta    = []byte("meta")
 	bucketState   = []byte("state")
 
-	keyFormat    = []byte("format")
-	keyHead      = []byte("head")
-	keyStateBlob = []byte("blob")
-	keyStateSeq  = []byte("seq")
+	keyFormat   = []byte("format")
+	keyHead     = []byte("head")
+	keyStateSeq = []byte("seq")
 )
 
 // formatVersion is stored in meta/format by Create and required by Open, so
@@ -448,29 +447,6 @@ func (l *Ledger) Scan(from uint64, fn func(*Entry) error) error {
 		}
 		return nil
 	})
-}
-
-// State returns the derived-state blob stored by the last batch that set
-// one, and the head seq it was computed at (nil and 0 if none was ever set).
-// The blob is a copy: the file's memory is only valid inside a transaction.
-func (l *Ledger) State() (blob []byte, seq uint64, err error) {
-	err = l.view(nil, func(tx *bolt.Tx) error {
-		_, _, _, st, err := l.buckets(tx)
-		if err != nil {
-			return err
-		}
-		sv := st.Get(keyStateSeq)
-		if sv == nil {
-			return nil
-		}
-		if len(sv) != 8 {
-			return l.corrupt("state: bad sequence number")
-		}
-		seq = binary.BigEndian.Uint64(sv)
-		blob = append([]byte{}, st.Get(keyStateBlob)...)
-		return nil
-	})
-	return blob, seq, err
 }
 
 // view runs fn in a read transaction under guard. Errors fn returns pass

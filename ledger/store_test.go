@@ -306,7 +306,7 @@ func TestReadOnlyLeavesFileUnchanged(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.NoError(t, ro.Scan(1, func(*Entry) error { return nil }))
-	_, _, err = ro.State()
+	_, _, err = ro.StateRecord("core")
 	require.NoError(t, err)
 	require.NoError(t, ro.Verify(nil))
 	_, _, err = ro.Backup(filepath.Join(t.TempDir(), "b.db"), false)

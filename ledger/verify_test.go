@@ -340,7 +340,7 @@ func readAll(t *testing.T, path string, want []*Entry) error {
 	if err := l.Scan(1, func(e *Entry) error { got = append(got, e); return nil }); err != nil {
 		return err
 	}
-	if _, _, err := l.State(); err != nil {
+	if _, _, err := l.StateRecord("core"); err != nil {
 		return err
 	}
 	for _, e := range got {
