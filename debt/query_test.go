@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const examples = "../../shared/examples"
+const examples = "../testdata/examples"
 
 // numbersAsQuota turns json.Number (from UseNumber) into quota.Number, as
 // the journal's reader does, leaving arrays and objects as they are.

@@ -36,7 +36,7 @@ func smallLedger(t *testing.T) (dir, db string) {
 	db = filepath.Join(dir, "l.db")
 	code, _, errOut := runIn(t, "", "--db", db, "init")
 	require.Equal(t, 0, code, errOut)
-	code, _, errOut = runIn(t, "", "--db", db, "import", "../../../shared/examples/small.jsonl")
+	code, _, errOut = runIn(t, "", "--db", db, "import", "../../testdata/examples/small.jsonl")
 	require.Equal(t, 0, code, errOut)
 	return dir, db
 }

@@ -95,7 +95,7 @@ func TestDamagedLedger(t *testing.T) {
 				{[]string{"check"}, []int{0, 1}},
 				{[]string{"balance", "--as-of", "2023-06-30"}, []int{0, 2}},
 				{[]string{"journal"}, []int{0, 2}},
-				{[]string{"import", "../../../shared/examples/small.jsonl"}, []int{0, 2}},
+				{[]string{"import", "../../testdata/examples/small.jsonl"}, []int{0, 2}},
 			} {
 				code, _, errOut := runIn(t, "", append([]string{"--db", path}, c.args...)...)
 				assert.Contains(t, c.code, code, "%v: %s", c.args, errOut)
