@@ -28,7 +28,8 @@ func fileSum(t *testing.T, path string) [32]byte {
 	return sha256.Sum256(b)
 }
 
-// smallLedger is a ledger holding ../shared/examples/small.jsonl.
+// smallLedger is a ledger holding testdata/examples/small.jsonl (the
+// contract's public example).
 func smallLedger(t *testing.T) (dir, db string) {
 	t.Helper()
 	t.Setenv("DEBTLEDGER_LOCK_TIMEOUT", "200ms")
