@@ -128,6 +128,12 @@ type Decoder struct {
 	p    jsonlParser
 }
 
+// ReuseFields makes every Line share one slice of members: a Line's Fields
+// are then valid only until the next call to Next. An import reads a
+// million lines and keeps none of them, so it need not allocate one slice
+// for each.
+func (d *Decoder) ReuseFields() { d.p.reuse = true }
+
 // NewDecoder reads lines from r; name is used in errors ("-" for stdin).
 func NewDecoder(r io.Reader, name string) *Decoder {
 	return &Decoder{r: bufio.NewReaderSize(r, jsonlBufSize), name: name}
@@ -270,6 +276,10 @@ type jsonlParser struct {
 	items  []Value // stack of elements of the arrays being decoded
 	keys   [jsonlMaxDepth + 1]map[string]struct{}
 	topCap int // members of the last line's object: the next one's guess
+	// reuse hands each line the same slice for its members (see
+	// Decoder.ReuseFields); top is that slice.
+	reuse bool
+	top   []Field
 }
 
 // errJSONLUTF8 is replaced by a message with the column in decode.
@@ -458,7 +468,11 @@ func (p *jsonlParser) object(i, depth int) ([]Field, int, error) {
 	top := depth == 1
 	var fields []Field
 	if top {
-		fields = make([]Field, 0, max(p.topCap, 4))
+		if p.reuse {
+			fields = p.top[:0]
+		} else {
+			fields = make([]Field, 0, max(p.topCap, 4))
+		}
 	}
 	base := len(p.fields)
 	var set map[string]struct{}
@@ -540,6 +554,9 @@ func (p *jsonlParser) object(i, depth int) ([]Field, int, error) {
 	}
 	if top {
 		p.topCap = min(len(fields), 64)
+		if p.reuse {
+			p.top = fields
+		}
 		return fields, i, nil
 	}
 	out := make([]Field, len(p.fields)-base)

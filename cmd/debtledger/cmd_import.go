@@ -82,6 +82,7 @@ func decodeLines(r io.Reader, name string) func(yield func(pending) error) error
 		go func() {
 			defer close(ch)
 			dec := ledger.NewDecoder(r, name)
+			dec.ReuseFields()
 			items := make([]pending, 0, 256)
 			types := debt.EventTypes()
 			var members []quota.Member // reused: decoding keeps none of it
