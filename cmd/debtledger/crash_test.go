@@ -134,7 +134,7 @@ func TestLockTimeoutMessage(t *testing.T) {
 	db := filepath.Join(dir, "l.db")
 	out, err := exec.Command("debtledger", "--db", db, "init", "--root", "6523", "--name", "昌吉州").CombinedOutput()
 	require.NoError(t, err, string(out))
-	hold := exec.Command("holdlock", db, "2s")
+	hold := exec.Command("holdlock", db, "5s")
 	stdout, err := hold.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, hold.Start())
