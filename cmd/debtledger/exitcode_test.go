@@ -39,6 +39,11 @@ func smallLedger(t *testing.T) (dir, db string) {
 	require.Equal(t, 0, code, errOut)
 	code, _, errOut = runIn(t, "", "--db", db, "import", "../../testdata/examples/small.jsonl")
 	require.Equal(t, 0, code, errOut)
+	// Whatever a test does to it, the ledger must still prove itself.
+	t.Cleanup(func() {
+		code, out, errOut := runIn(t, "", "--db", db, "check")
+		assert.Equal(t, 0, code, "check after the test: %s%s", out, errOut)
+	})
 	return dir, db
 }
 
