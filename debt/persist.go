@@ -275,21 +275,13 @@ func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
 		}
 		return uses[i].Bond < uses[j].Bond
 	})
-	var live []UseKey
-	for _, k := range uses {
-		if u := b.Uses[k]; !u.Allocated.Empty() || !u.Spent.Empty() || !u.Unspent.Empty() {
-			live = append(live, k)
-		}
-	}
-	w.Uint(uint64(len(live)))
-	for _, k := range live {
+	writeLive(w, uses, func(k UseKey) []*quota.Series {
 		u := b.Uses[k]
+		return []*quota.Series{&u.Allocated, &u.Spent, &u.Unspent}
+	}, func(k UseKey) {
 		w.String(k.Project)
 		w.String(k.Bond)
-		w.Series(&u.Allocated)
-		w.Series(&u.Spent)
-		w.Series(&u.Unspent)
-	}
+	})
 	hd := b.Hidden[unit]
 	if hd == nil {
 		hd = &HiddenDebt{}
@@ -297,31 +289,13 @@ func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
 	w.Series(&hd.Stock)
 	w.Series(&hd.Resolved)
 	w.Series(&hd.Unresolved)
-	methods := quota.SortedKeys(hd.ByMethod, func(a, c string) bool { return a < c })
-	var usedMethods []string
-	for _, m := range methods {
-		if !hd.ByMethod[m].Empty() {
-			usedMethods = append(usedMethods, m)
-		}
-	}
-	w.Uint(uint64(len(usedMethods)))
-	for _, m := range usedMethods {
-		w.String(m)
-		w.Series(hd.ByMethod[m])
-	}
+	writeLive(w, quota.SortedKeys(hd.ByMethod, func(a, c string) bool { return a < c }),
+		func(m string) []*quota.Series { return []*quota.Series{hd.ByMethod[m]} },
+		func(m string) { w.String(m) })
 	plans := g.planned[unit]
 	sort.Slice(plans, func(i, j int) bool { return plans[i].Period < plans[j].Period })
-	var livePlans []PlanKey
-	for _, k := range plans {
-		if !b.Planned[k].Empty() {
-			livePlans = append(livePlans, k)
-		}
-	}
-	w.Uint(uint64(len(livePlans)))
-	for _, k := range livePlans {
-		w.Uint(uint64(k.Period))
-		w.Series(b.Planned[k])
-	}
+	writeLive(w, plans, func(k PlanKey) []*quota.Series { return []*quota.Series{b.Planned[k]} },
+		func(k PlanKey) { w.Uint(uint64(k.Period)) })
 	budgets := g.budgets[unit]
 	sort.Slice(budgets, func(i, j int) bool {
 		if budgets[i].Year != budgets[j].Year {
@@ -329,17 +303,33 @@ func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
 		}
 		return budgets[i].Item < budgets[j].Item
 	})
-	var liveBudgets []BudgetKey
-	for _, k := range budgets {
-		if !b.Budgets[k].Empty() {
-			liveBudgets = append(liveBudgets, k)
+	writeLive(w, budgets, func(k BudgetKey) []*quota.Series { return []*quota.Series{b.Budgets[k]} },
+		func(k BudgetKey) {
+			w.Uint(uint64(k.Year))
+			w.String(k.Item)
+		})
+}
+
+// writeLive writes the entries among keys (in their order) that have any
+// non-empty series: their count, then each one's key and series. Empty
+// ones are left out, so that a replayed book and one loaded from the cache
+// encode alike.
+func writeLive[K any](w *quota.Writer, keys []K, series func(K) []*quota.Series, writeKey func(K)) {
+	var live []K
+	for _, k := range keys {
+		for _, s := range series(k) {
+			if !s.Empty() {
+				live = append(live, k)
+				break
+			}
 		}
 	}
-	w.Uint(uint64(len(liveBudgets)))
-	for _, k := range liveBudgets {
-		w.Uint(uint64(k.Year))
-		w.String(k.Item)
-		w.Series(b.Budgets[k])
+	w.Uint(uint64(len(live)))
+	for _, k := range live {
+		writeKey(k)
+		for _, s := range series(k) {
+			w.Series(s)
+		}
 	}
 }
 

@@ -20,13 +20,8 @@ func bondCommand(e *env) *cli.Command {
 			Usage:     "every bond with its terms and total outstanding principal",
 			UsageText: "debtledger bond list --as-of 2023-06-30 --yuan-unit yi",
 			Flags:     []cli.Flag{asOfFlag},
-			Action: func(c *cli.Context) error {
-				// Holders can be anywhere: the root's subtree is every unit.
-				q, err := e.openUnitQuery(c, true)
-				if err != nil {
-					return err
-				}
-				defer q.ledger.Close()
+			// Holders can be anywhere: the root's subtree is every unit.
+			Action: e.withUnitQuery(true, func(c *cli.Context, q *unitQuery) error {
 				d := q.asOf
 				var rows []bondView
 				for _, code := range sortedBondCodes(q.book) {
@@ -43,19 +38,14 @@ func bondCommand(e *env) *cli.Command {
 					g.add(r.Code, r.Kind, r.Purpose, r.ValueDate, r.Maturity, r.Rate, r.Interest, r.outstanding)
 				}
 				return g.print(c, e.stdout)
-			},
+			}),
 		}, {
 			Name:      "show",
 			Usage:     "one bond: terms, amortization, holders, unapplied refinancing proceeds",
 			UsageText: "debtledger bond show B2023R01 --as-of 2023-03-31",
 			Flags:     []cli.Flag{asOfFlag},
-			Action: func(c *cli.Context) error {
-				// Holders can be anywhere: the root's subtree is every unit.
-				q, err := e.openUnitQuery(c, true)
-				if err != nil {
-					return err
-				}
-				defer q.ledger.Close()
+			// Holders can be anywhere: the root's subtree is every unit.
+			Action: e.withUnitQuery(true, func(c *cli.Context, q *unitQuery) error {
 				d := q.asOf
 				bond := q.book.Bonds[c.Args().First()]
 				if bond == nil {
@@ -77,7 +67,7 @@ func bondCommand(e *env) *cli.Command {
 				}
 				fmt.Fprintf(tw, "total\t%s\t\t\n", quota.FormatIn(v.outstanding, unit))
 				return tw.Flush()
-			},
+			}),
 		}},
 	}
 }

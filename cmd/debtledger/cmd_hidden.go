@@ -12,17 +12,8 @@ func hiddenCommand(e *env) *cli.Command {
 		Usage:     "hidden debt (隐性债务): stock, plan and resolution to date, and budgets against execution",
 		UsageText: "debtledger hidden --unit 6523 --year 2023 --as-of 2023-06-30 --yuan-unit yi",
 		Flags:     []cli.Flag{unitFlag, yearFlag, asOfFlag},
-		Action: func(c *cli.Context) error {
-			q, err := e.openUnitQuery(c, true)
-			if err != nil {
-				return err
-			}
-			defer q.ledger.Close()
-			unit, asOf := q.unit, q.asOf
-			year, err := yearArg(c, asOf)
-			if err != nil {
-				return err
-			}
+		Action: e.withUnitQuery(true, func(c *cli.Context, q *unitQuery) error {
+			unit, asOf, year := q.unit, q.asOf, q.year
 			hr := q.book.HiddenReport(unit, year, asOf)
 			ex := q.book.Execution(unit, year, asOf)
 			if c.String("format") == "json" {
@@ -53,6 +44,6 @@ func hiddenCommand(e *env) *cli.Command {
 					l.HiddenResolution.Budget, l.HiddenResolution.Executed, percentText(l.HiddenResolution.Progress))
 			}
 			return g.print(c, e.stdout)
-		},
+		}),
 	}
 }

@@ -10,17 +10,8 @@ func quotaCommand(e *env) *cli.Command {
 		Usage:     "a unit's quota for a year: received, passed down, own, used, remaining, and its limit against its balance",
 		UsageText: "debtledger quota --unit 652301 --year 2023 --as-of 2023-06-30 --format json",
 		Flags:     []cli.Flag{unitFlag, yearFlag, asOfFlag},
-		Action: func(c *cli.Context) error {
-			q, err := e.openUnitQuery(c, false)
-			if err != nil {
-				return err
-			}
-			defer q.ledger.Close()
-			unit, asOf := q.unit, q.asOf
-			year, err := yearArg(c, asOf)
-			if err != nil {
-				return err
-			}
+		Action: e.withUnitQuery(false, func(c *cli.Context, q *unitQuery) error {
+			unit, asOf, year := q.unit, q.asOf, q.year
 			lines := q.book.QuotaStatus(unit, year, asOf)
 			if c.String("format") == "json" {
 				return writeJSON(e.stdout, map[string]any{"unit": unit, "year": year, "as_of": asOf.String(), "kinds": lines})
@@ -37,6 +28,6 @@ func quotaCommand(e *env) *cli.Command {
 				g.add(l.Kind, l.Received, l.PassedDown, l.Own, l.Used, l.Remaining, limit, balance)
 			}
 			return g.print(c, e.stdout)
-		},
+		}),
 	}
 }

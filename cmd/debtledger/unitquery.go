@@ -19,6 +19,7 @@ type unitQuery struct {
 	*queryCtx
 	unit string
 	asOf quota.Date
+	year int // --year, or the year of asOf
 }
 
 func (e *env) openUnitQuery(c *cli.Context, subtree bool) (*unitQuery, error) {
@@ -29,7 +30,9 @@ func (e *env) openUnitQuery(c *cli.Context, subtree bool) (*unitQuery, error) {
 	uq := &unitQuery{queryCtx: q}
 	if uq.unit, err = q.unitArg(c); err == nil {
 		if uq.asOf, err = dateArg(c, "as-of", e.today()); err == nil {
-			err = q.need(uq.unit, subtree)
+			if uq.year, err = yearArg(c, uq.asOf); err == nil {
+				err = q.need(uq.unit, subtree)
+			}
 		}
 	}
 	if err != nil {
@@ -37,4 +40,17 @@ func (e *env) openUnitQuery(c *cli.Context, subtree bool) (*unitQuery, error) {
 		return nil, err
 	}
 	return uq, nil
+}
+
+// withUnitQuery is an action that opens a unit query, runs fn on it and
+// closes the ledger.
+func (e *env) withUnitQuery(subtree bool, fn func(c *cli.Context, q *unitQuery) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		q, err := e.openUnitQuery(c, subtree)
+		if err != nil {
+			return err
+		}
+		defer q.ledger.Close()
+		return fn(c, q)
+	}
 }
