@@ -82,15 +82,13 @@ func (b *Book) OwnFigures(unit string, asOf quota.Date) Figures {
 }
 
 // Balance answers `balance` for a unit that exists: figures at the end of
-// asOf; by is "", "unit" or "bond".
+// asOf; by is "", "unit" or "bond". It reads the unit's own and subtree
+// principal, and with by "unit" every subtree unit's own.
 func (b *Book) Balance(unit string, asOf quota.Date, by string) *BalanceReport {
-	r := &BalanceReport{Unit: unit, AsOf: asOf, By: by, Own: b.OwnFigures(unit, asOf)}
-	for _, u := range b.Quota.Subtree(unit) {
-		own := b.OwnFigures(u, asOf)
-		r.Subtree.add(quota.General, own.General.Decimal)
-		r.Subtree.add(quota.Special, own.Special.Decimal)
-		if by == "unit" {
-			r.Units = append(r.Units, UnitFigures{Unit: u, Name: b.unitName(u), Figures: own})
+	r := &BalanceReport{Unit: unit, AsOf: asOf, By: by, Own: b.OwnFigures(unit, asOf), Subtree: b.SubtreeFigures(unit, asOf)}
+	if by == "unit" {
+		for _, u := range b.Quota.Subtree(unit) {
+			r.Units = append(r.Units, UnitFigures{Unit: u, Name: b.unitName(u), Figures: b.OwnFigures(u, asOf)})
 		}
 	}
 	if by == "bond" {

@@ -208,19 +208,6 @@ func (b *Book) Holding(bond, unit string) *Holding {
 	return &Holding{}
 }
 
-// movePrincipal changes a unit's outstanding principal of a bond, h its
-// holding of it.
-func (b *Book) movePrincipal(h *Holding, bond *Bond, unit string, d quota.Date, amount decimal.Decimal) {
-	h.Principal.Add(d, amount)
-	series(b.Principal, quota.UnitKind{Unit: b.Quota.Code(unit), Kind: bond.Kind}).Add(d, amount)
-}
-
-// reducePrincipal is movePrincipal of −amount.
-func (b *Book) reducePrincipal(h *Holding, bond *Bond, unit string, d quota.Date, amount decimal.Decimal) {
-	h.Principal.Sub(d, amount)
-	series(b.Principal, quota.UnitKind{Unit: b.Quota.Code(unit), Kind: bond.Kind}).Sub(d, amount)
-}
-
 // checkHolding proves rule 1 and the free-proceeds rule for one holding.
 func (b *Book) checkHolding(bond *Bond, unit string, d quota.Date) error {
 	return b.checkHoldingOf(b.Holding(bond.Code, unit), bond, unit, d)

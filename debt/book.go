@@ -21,6 +21,8 @@ type Book struct {
 	UnitBonds map[string][]string // bonds each unit has ever held, sorted
 	// Principal is each unit's own outstanding principal per debt kind.
 	Principal map[quota.UnitKind]*quota.Series
+	// Subtree is each unit's subtree principal per debt kind (subtree.go).
+	Subtree map[quota.UnitKind]*quota.Series
 	// RefBonds lists, per unit and kind, the unit's holdings of
 	// refinancing bonds: their unapplied proceeds are credited against its
 	// limit (rule 2). Derived from Holdings; never cached.
@@ -50,7 +52,9 @@ type Book struct {
 	load            Loader
 	loaded          map[string]bool
 	loadedPrincipal map[string]bool
+	loadedSubtree   map[string]bool
 	dirty           map[string]bool
+	dirtySubtree    map[string]bool
 }
 
 // New is an empty book. find looks earlier entries up by id.
@@ -62,6 +66,7 @@ func New() *Book {
 		Holdings:     map[string]map[string]*Holding{},
 		UnitBonds:    map[string][]string{},
 		Principal:    map[quota.UnitKind]*quota.Series{},
+		Subtree:      map[quota.UnitKind]*quota.Series{},
 		RefBonds:     map[quota.UnitKind][]*Holding{},
 		Projects:     map[string]*Project{},
 		ProjectRefs:  map[string]int{},
@@ -72,6 +77,7 @@ func New() *Book {
 		Budgets:      map[BudgetKey]*quota.Series{},
 		Reversed:     map[string]quota.Date{},
 		dirty:        map[string]bool{},
+		dirtySubtree: map[string]bool{},
 	}
 	b.Quota.SetExposure(b)
 	return b
@@ -137,13 +143,18 @@ func (b *Book) Apply(ev *quota.Event) error {
 	if err := b.NeedUnits(units...); err != nil {
 		return err
 	}
+	if err := b.needAncestry(units); err != nil {
+		return err
+	}
 	for _, u := range units {
 		b.dirty[u] = true
 	}
 	h := &ev.Header
 	switch e := ev.Body.(type) {
 	case *quota.Registration:
+		// A new unit: its records start empty, and are written.
 		b.dirty[e.Code] = true
+		b.dirtySubtree[e.Code] = true
 		return b.Quota.Register(e)
 	case *quota.OpeningLimit:
 		return b.Quota.SetLimit(h, e)

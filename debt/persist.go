@@ -9,9 +9,11 @@ import (
 )
 
 // The cached state is a set of records: CoreRecord, holding what is not per
-// unit (the unit tree, bonds, projects, journal-order facts), and one
-// record per unit (UnitRecordPrefix + code) with that unit's holdings,
-// projects' funds, hidden debt, budgets, limits and quotas. A query loads
+// unit (the unit tree, bonds, projects, journal-order facts), and per unit
+// one record (UnitRecordPrefix + code) with that unit's holdings,
+// projects' funds, hidden debt, budgets, limits and quotas, one with its
+// own principal (PrincipalRecordPrefix) and one with its subtree's
+// (SubtreeRecordPrefix). A query loads
 // the core and the units it asks about; a write loads the units its events
 // touch and rewrites only those. Every record is encoded deterministically,
 // so `check` compares the cache with a replay byte for byte.
@@ -40,7 +42,13 @@ func (b *Book) Records(all bool) map[string][]byte {
 			} else {
 				out[UnitRecordPrefix+u] = nil // unregistered: delete
 				out[PrincipalRecordPrefix+u] = nil
+				out[SubtreeRecordPrefix+u] = nil
 			}
+		}
+	}
+	for u := range b.dirtySubtree {
+		if b.Quota.Has(u) {
+			out[SubtreeRecordPrefix+u] = b.encodeSubtree(u)
 		}
 	}
 	sort.Strings(units)
@@ -56,6 +64,9 @@ func (b *Book) Records(all bool) map[string][]byte {
 			pw.Series(quota.Figure(b.Principal, quota.UnitKind{Unit: u, Kind: kind}))
 		}
 		out[PrincipalRecordPrefix+u] = pw.Bytes()
+		if all {
+			out[SubtreeRecordPrefix+u] = b.encodeSubtree(u)
+		}
 	}
 	return out
 }
@@ -72,6 +83,7 @@ func Load(core []byte, load Loader) (*Book, error) {
 	b.load = load
 	b.loaded = map[string]bool{}
 	b.loadedPrincipal = map[string]bool{}
+	b.loadedSubtree = map[string]bool{}
 	return b, nil
 }
 
@@ -90,6 +102,9 @@ func (b *Book) NeedPrincipal(units ...string) error {
 // NeedUnits makes sure the units' records are loaded.
 func (b *Book) NeedUnits(units ...string) error {
 	if err := b.NeedPrincipal(units...); err != nil {
+		return err
+	}
+	if err := b.NeedSubtreeTotals(units...); err != nil {
 		return err
 	}
 	return b.loadRecords(units, UnitRecordPrefix, b.loaded, func(r *quota.Reader, u string) {

@@ -12,16 +12,27 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Batch collects the appends of one Update. It is valid only inside the
-// Update call that created it.
+// Batch collects the appends of one Update or Prepare. Appends and state
+// records are staged in memory and go into the file only when the batch is
+// flushed, at the end of Update or in Commit: that is what lets a batch be
+// checked and encoded under a read-only view and written later, holding
+// the file only for the write itself. It is usable only inside the call
+// that created it.
 type Batch struct {
 	l                          *Ledger
 	tx                         *bolt.Tx
 	journal, ids, meta, stateB *bolt.Bucket
 
-	startSeq uint64
-	seq      uint64
-	hash     [32]byte
+	startSeq  uint64
+	startHash [32]byte
+	seq       uint64
+	hash      [32]byte
+
+	// staged[i] is the stored value of entry startSeq+1+i (its hash, then
+	// its encoding), carved from arena.
+	staged [][]byte
+	// state is the cached records PutState staged (nil value: delete).
+	state map[string][]byte
 
 	// The ids appended in this batch, in append order (order[i] is entry
 	// startSeq+1+i). They go into the ids bucket only at commit, sorted:
@@ -97,6 +108,10 @@ var errBatchClosed = errors.New("ledger: batch used outside its Update")
 // so that such an Update leaves the file byte-identical.
 var errNoChange = errors.New("no change")
 
+// ErrMoved is Commit's refusal of a batch prepared against a head that is
+// no longer the ledger's: another writer came in between.
+var ErrMoved = errors.New("the ledger changed since the batch was prepared")
+
 // Update runs fn in one read-write transaction. If fn returns an error,
 // nothing is written and that error is returned unchanged. A panic in fn
 // also writes nothing and is re-raised.
@@ -126,12 +141,18 @@ func (l *Ledger) Update(fn func(*Batch) error) error {
 			if fnErr != nil {
 				return fnErr
 			}
-			if b.seq == b.startSeq && !b.hasState {
+			if b.empty() {
 				return errNoChange
 			}
 			return b.flush()
 		})
 	})
+	return l.updated(fnErr, err)
+}
+
+// updated is the error of an Update or Commit: fn's own unchanged,
+// bbolt's classified.
+func (l *Ledger) updated(fnErr, err error) error {
 	switch {
 	case fnErr != nil:
 		return fnErr
@@ -147,23 +168,104 @@ func (l *Ledger) Update(fn func(*Batch) error) error {
 	return err
 }
 
-func (l *Ledger) newBatch(tx *bolt.Tx) (*Batch, error) {
-	j, ids, meta, st, err := l.buckets(tx)
+// Prepared is a batch checked and encoded under a read-only view, waiting
+// for Commit.
+type Prepared struct{ b *Batch }
+
+// Head returns the sequence number and hash the ledger will have once the
+// batch is committed.
+func (p *Prepared) Head() (uint64, [32]byte) { return p.b.seq, p.b.hash }
+
+// Prepare runs fn on a batch over a read-only transaction: fn sees the
+// ledger as it stands and appends as in Update, but nothing is written
+// and other readers are not kept waiting. fn's error is returned
+// unchanged. Commit the result, through a ledger open for writing, to
+// write it.
+func (l *Ledger) Prepare(fn func(*Batch) error) (*Prepared, error) {
+	var (
+		b          *Batch
+		fnErr      error
+		inCallback bool
+	)
+	err := l.view(&inCallback, func(tx *bolt.Tx) error {
+		var err error
+		if b, err = l.newBatch(tx); err != nil {
+			return err
+		}
+		inCallback = true
+		fnErr = fn(b)
+		inCallback = false
+		return nil
+	})
+	if b != nil {
+		b.tx = nil
+	}
+	if fnErr != nil {
+		return nil, fnErr
+	}
 	if err != nil {
 		return nil, err
 	}
+	return &Prepared{b}, nil
+}
+
+// Commit writes a prepared batch in one transaction, if the ledger's head
+// is still the one it was prepared against; otherwise it writes nothing
+// and returns an error wrapping ErrMoved, and the caller checks its events
+// again.
+func (l *Ledger) Commit(p *Prepared) error {
+	if l.readOnly {
+		return newError(l.path, IO, "ledger is open read-only")
+	}
+	b := p.b
+	if b.empty() {
+		return nil
+	}
+	var moved error
+	err := guard(nil, func() error {
+		return l.db.Update(func(tx *bolt.Tx) error {
+			seq, hash, err := l.readHead(tx)
+			if err != nil {
+				return err
+			}
+			if seq != b.startSeq || hash != b.startHash {
+				moved = fmt.Errorf("%s: %w (head %d, prepared at %d)", l.path, ErrMoved, seq, b.startSeq)
+				return moved
+			}
+			if err := b.attach(tx); err != nil {
+				return err
+			}
+			defer func() { b.tx = nil }()
+			return b.flush()
+		})
+	})
+	return l.updated(moved, err)
+}
+
+func (l *Ledger) newBatch(tx *bolt.Tx) (*Batch, error) {
 	seq, hash, err := l.readHead(tx)
 	if err != nil {
 		return nil, err
 	}
+	b := &Batch{l: l, startSeq: seq, startHash: hash, seq: seq, hash: hash, sorted: true}
+	return b, b.attach(tx)
+}
+
+// attach points the batch at a transaction's buckets.
+func (b *Batch) attach(tx *bolt.Tx) error {
+	j, ids, meta, st, err := b.l.buckets(tx)
+	if err != nil {
+		return err
+	}
 	// The journal is append-only: packing its pages full costs nothing
 	// later and halves the space bbolt's default 0.5 would take.
 	j.FillPercent = 1.0
-	return &Batch{
-		l: l, tx: tx, journal: j, ids: ids, meta: meta, stateB: st,
-		startSeq: seq, seq: seq, hash: hash, sorted: true,
-	}, nil
+	b.tx, b.journal, b.ids, b.meta, b.stateB = tx, j, ids, meta, st
+	return nil
 }
+
+// empty: the batch appended nothing and staged no state.
+func (b *Batch) empty() bool { return b.seq == b.startSeq && !b.hasState }
 
 // Head returns the sequence number and hash of the last entry, including
 // those appended in this batch.
@@ -180,7 +282,7 @@ func (b *Batch) Lookup(id string) (e *Entry, ok bool, err error) {
 	}
 	err = b.l.classify(guard(nil, func() error {
 		if seq, found := b.pendingSeq(id); found {
-			e, err = b.l.readEntry(b.journal, seq)
+			e, err = b.stagedEntry(seq)
 			ok = err == nil
 			return err
 		}
@@ -224,10 +326,7 @@ func (b *Batch) Append(e *Entry) error {
 		val := b.alloc(len(hash) + c.storedSize())
 		copy(val, hash[:])
 		c.putStored(val[len(hash):])
-		binary.BigEndian.PutUint64(b.seqBuf[:], seq)
-		if err := b.journal.Put(b.seqBuf[:], val); err != nil {
-			return err
-		}
+		b.staged = append(b.staged, val)
 
 		e.Seq, e.Prev, e.Hash = seq, b.hash, hash
 		b.seq, b.hash = seq, hash
@@ -323,9 +422,29 @@ func (b *Batch) hashID(i int) {
 	b.collided[string(id)] = p.seq
 }
 
-// flush writes the ids index and the head just before commit.
+// stagedEntry decodes an entry appended in this batch.
+func (b *Batch) stagedEntry(seq uint64) (*Entry, error) {
+	i := seq - b.startSeq - 1
+	prev := b.startHash
+	if i > 0 {
+		copy(prev[:], b.staged[i-1])
+	}
+	return decodeEntry(seq, b.staged[i], prev)
+}
+
+// flush writes the staged entries, the ids index, the state records and
+// the head, just before commit.
 func (b *Batch) flush() error {
+	for i, val := range b.staged {
+		binary.BigEndian.PutUint64(b.seqBuf[:], b.startSeq+1+uint64(i))
+		if err := b.journal.Put(b.seqBuf[:], val); err != nil {
+			return err
+		}
+	}
 	if err := b.putIDs(); err != nil {
+		return err
+	}
+	if err := b.putState(); err != nil {
 		return err
 	}
 	if b.seq != b.startSeq {
@@ -357,26 +476,6 @@ func (b *Batch) putIDs() error {
 		}
 	}
 	return nil
-}
-
-// WriteIDs writes the ids appended so far into the ids index now rather
-// than at commit; Lookup then finds them there. An import calls it after
-// its last Append, so that this second of work for a million ids overlaps
-// its own (encoding the cached state) instead of following it. Appends
-// after it are indexed at commit as usual.
-func (b *Batch) WriteIDs() error {
-	if b.tx == nil {
-		return errBatchClosed
-	}
-	return b.l.classify(guard(nil, func() error {
-		if err := b.putIDs(); err != nil {
-			return err
-		}
-		b.order, b.idText = nil, nil
-		b.sorted, b.byHash, b.collided = true, nil, nil
-		b.probe.id, b.probe.free = "", false
-		return nil
-	}))
 }
 
 // idsFill chooses how full to pack the ids pages this commit touches. When

@@ -17,18 +17,37 @@ var statePrefix = []byte("r/")
 
 func stateKey(name string) []byte { return append(append([]byte(nil), statePrefix...), name...) }
 
-// PutState writes records (a nil value deletes one) and stamps the cache
-// with the batch's head. Call it after the batch's last Append.
+// PutState stages records (a nil value deletes one), to be written with
+// the batch and stamped with its head. Call it after the batch's last
+// Append. The batch keeps the records as they are.
 func (b *Batch) PutState(records map[string][]byte) error {
-	names := make([]string, 0, len(records))
-	for n := range records {
+	if b.tx == nil {
+		return errBatchClosed
+	}
+	if b.state == nil {
+		b.state = make(map[string][]byte, len(records))
+	}
+	for n, v := range records {
+		b.state[n] = v
+	}
+	b.hasState = true
+	return nil
+}
+
+// putState writes the staged records and the cache's stamp.
+func (b *Batch) putState() error {
+	if !b.hasState {
+		return nil
+	}
+	names := make([]string, 0, len(b.state))
+	for n := range b.state {
 		names = append(names, n)
 	}
 	// bbolt inserts keys in order cheaply.
 	sort.Strings(names)
 	for _, n := range names {
 		var err error
-		if v := records[n]; v == nil {
+		if v := b.state[n]; v == nil {
 			err = b.stateB.Delete(stateKey(n))
 		} else {
 			err = b.stateB.Put(stateKey(n), v)
@@ -37,12 +56,15 @@ func (b *Batch) PutState(records map[string][]byte) error {
 			return err
 		}
 	}
-	b.hasState = true
 	return b.stateB.Put(keyStateSeq, binary.BigEndian.AppendUint64(nil, b.seq))
 }
 
-// StateRecord reads a record as this batch sees it, and the cache's stamp.
+// StateRecord reads a record as this batch sees it (staged ones first),
+// and the cache's stamp.
 func (b *Batch) StateRecord(name string) ([]byte, uint64, error) {
+	if v, ok := b.state[name]; ok {
+		return v, b.seq, nil
+	}
 	return stateRecord(b.stateB, name)
 }
 

@@ -33,9 +33,17 @@ func balanceCommand(e *env) *cli.Command {
 			if by != "" && by != "unit" && by != "bond" {
 				return badInput("balance: --by %q: want unit or bond", by)
 			}
-			// Balance reads only outstanding principal: the small part of
-			// each unit's cached state, which keeps it fast at any size.
-			err = q.needPrincipal(q.book.Quota.Subtree(unit))
+			// Balance reads only outstanding principal: the unit's own and
+			// its subtree's, two small records at any size of ledger, and
+			// every subtree unit's own only when they are listed.
+			units := []string{unit}
+			if by == "unit" {
+				units = q.book.Quota.Subtree(unit)
+			}
+			err = q.needPrincipal(units)
+			if err == nil {
+				err = q.book.NeedSubtreeTotals(unit)
+			}
 			if err == nil && by == "bond" {
 				err = q.book.NeedUnits(unit)
 			}

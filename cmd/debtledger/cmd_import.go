@@ -36,23 +36,47 @@ func importCommand(e *env) *cli.Command {
 				return err
 			}
 			defer in.Close()
-			l, err := e.openLedger(c, false)
-			if err != nil {
-				return err
-			}
-			defer l.Close()
-			var r io.Reader = in
-			if bar := e.progress(size); bar != nil {
-				pr := progressbar.NewReader(in, bar)
-				r = &pr
-				defer bar.Finish()
+			// The first reading is the file already open; a second one
+			// (another writer came in between) opens it again.
+			first := true
+			events := func(yield func(pending) error) error {
+				var r io.Reader = in
+				if !first {
+					again, _, err := e.openInput(name)
+					if err != nil {
+						return err
+					}
+					defer again.Close()
+					r = again
+				}
+				first = false
+				if bar := e.progress(size); bar != nil {
+					pr := progressbar.NewReader(r, bar)
+					r = &pr
+					defer bar.Finish()
+				}
+				return decodeLines(r, name)(yield)
 			}
 			// An import allocates much and keeps most of it to the end: a
 			// lazier collector saves a third of its time, and a soft limit
 			// keeps a million-line file within 1.5 GiB.
 			defer debug.SetGCPercent(debug.SetGCPercent(300))
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
-			res, err := e.write(c, l, decodeLines(r, name), c.Bool("dry-run"))
+			var res writeResult
+			if name == "-" {
+				// Standard input cannot be read twice: check and write it
+				// holding the file throughout.
+				l, err := e.openLedger(c, false)
+				if err != nil {
+					return err
+				}
+				defer l.Close()
+				if res, err = e.write(c, l, events, c.Bool("dry-run")); err != nil {
+					return err
+				}
+			} else {
+				res, err = e.writeEvents(c, events, c.Bool("dry-run"))
+			}
 			if err != nil {
 				return err
 			}

@@ -39,68 +39,52 @@ type writeResult struct {
 	headHash            [32]byte
 }
 
-// write applies events to the ledger in one transaction: each is checked
-// against the state the earlier ones left; an id already present with the
-// same content is skipped, with other content refused. Any refusal writes
-// nothing.
-func (e *env) write(c *cli.Context, l *ledger.Ledger, events func(yield func(pending) error) error, dryRun bool) (writeResult, error) {
+// eventSource yields a command's events in order; calling it again reads
+// them again.
+type eventSource func(yield func(pending) error) error
+
+// writeEvents writes events the way an auditor's query would want: they
+// are checked and encoded against a read-only view of the ledger, which
+// readers share, and the file is opened for writing only to write them.
+// If another writer came in between, the events are checked again, this
+// time holding the file. Any refusal writes nothing.
+func (e *env) writeEvents(c *cli.Context, events eventSource, dryRun bool) (writeResult, error) {
+	ro, err := e.openLedger(c, true)
+	if err != nil {
+		return writeResult{}, err
+	}
 	var res writeResult
-	actor := actorOf(c)
-	at := e.now().UTC().Format(time.RFC3339)
+	prepared, err := ro.Prepare(func(batch *ledger.Batch) error {
+		var err error
+		res, err = e.fill(c, ro, batch, events)
+		return err
+	})
+	ro.Close()
+	if err != nil || dryRun {
+		return res, err
+	}
+	w, err := e.openLedger(c, false)
+	if err != nil {
+		return res, err
+	}
+	defer w.Close()
+	err = w.Commit(prepared)
+	if errors.Is(err, ledger.ErrMoved) {
+		return e.write(c, w, events, false)
+	}
+	return res, err
+}
+
+// write applies events to a ledger open for writing, in one transaction
+// that holds the file throughout: for a fresh ledger, events that cannot
+// be read twice (stdin), and a retry of writeEvents.
+func (e *env) write(c *cli.Context, l *ledger.Ledger, events eventSource, dryRun bool) (writeResult, error) {
+	var res writeResult
 	err := l.Update(func(batch *ledger.Batch) error {
-		head, _ := batch.Head()
-		b, err := loadBook(l, batch, head)
-		if err != nil {
-			return badInput("%s: %v", l.Path(), err)
-		}
-		b.SetFinder(finderOf(batch.Lookup))
-		err = events(func(p pending) error {
-			body := p.body
-			if body == nil {
-				body = quota.CanonicalBody(p.ev.Body)
-			}
-			old, exists, err := batch.Lookup(p.ev.ID)
-			if err != nil {
-				return err
-			}
-			if exists {
-				if sameContent(old, p.ev, body) {
-					res.duplicates++
-					return nil
-				}
-				return badInput("%s: id %s is already entry %d with different content", p.at(), p.ev.ID, old.Seq)
-			}
-			if err := b.Apply(p.ev); err != nil {
-				return badInput("%s: %v", p.at(), err)
-			}
-			res.written++
-			return batch.Append(&ledger.Entry{
-				ID: p.ev.ID, Type: p.ev.Type, Date: p.ev.Date.String(), Doc: p.ev.Doc, Memo: p.ev.Memo,
-				Body: body, Actor: actor, RecordedAt: at,
-			})
-		})
-		if err != nil {
+		var err error
+		if res, err = e.fill(c, l, batch, events); err != nil {
 			return err
 		}
-		if path := os.Getenv("DEBTLEDGER_MEMPROFILE"); path != "" {
-			writeHeapProfile(path)
-		}
-		if res.written > 0 {
-			// Encoding the changed units' records and writing the ids
-			// index each take about a second after a million-line import;
-			// nothing else touches the book now, so they overlap.
-			recs := make(chan map[string][]byte, 1)
-			go func() { recs <- b.Records(false) }()
-			err := batch.WriteIDs()
-			records := <-recs
-			if err != nil {
-				return err
-			}
-			if err := batch.PutState(records); err != nil {
-				return err
-			}
-		}
-		res.headSeq, res.headHash = batch.Head()
 		if dryRun {
 			return errDryRun
 		}
@@ -110,6 +94,60 @@ func (e *env) write(c *cli.Context, l *ledger.Ledger, events func(yield func(pen
 		err = nil
 	}
 	return res, err
+}
+
+// fill checks each event against the state the earlier ones left and
+// appends it to batch; an id already present with the same content is
+// skipped, with other content refused. Then it stages the changed state
+// records.
+func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events eventSource) (writeResult, error) {
+	var res writeResult
+	actor := actorOf(c)
+	at := e.now().UTC().Format(time.RFC3339)
+	head, _ := batch.Head()
+	b, err := loadBook(l, batch, head)
+	if err != nil {
+		return res, badInput("%s: %v", l.Path(), err)
+	}
+	b.SetFinder(finderOf(batch.Lookup))
+	err = events(func(p pending) error {
+		body := p.body
+		if body == nil {
+			body = quota.CanonicalBody(p.ev.Body)
+		}
+		old, exists, err := batch.Lookup(p.ev.ID)
+		if err != nil {
+			return err
+		}
+		if exists {
+			if sameContent(old, p.ev, body) {
+				res.duplicates++
+				return nil
+			}
+			return badInput("%s: id %s is already entry %d with different content", p.at(), p.ev.ID, old.Seq)
+		}
+		if err := b.Apply(p.ev); err != nil {
+			return badInput("%s: %v", p.at(), err)
+		}
+		res.written++
+		return batch.Append(&ledger.Entry{
+			ID: p.ev.ID, Type: p.ev.Type, Date: p.ev.Date.String(), Doc: p.ev.Doc, Memo: p.ev.Memo,
+			Body: body, Actor: actor, RecordedAt: at,
+		})
+	})
+	if err != nil {
+		return res, err
+	}
+	if path := os.Getenv("DEBTLEDGER_MEMPROFILE"); path != "" {
+		writeHeapProfile(path)
+	}
+	if res.written > 0 {
+		if err := batch.PutState(b.Records(false)); err != nil {
+			return res, err
+		}
+	}
+	res.headSeq, res.headHash = batch.Head()
+	return res, nil
 }
 
 // errDryRun rolls a checked write back.

@@ -1,0 +1,92 @@
+package debt
+
+import (
+	"github.com/debtledger/debtledger/quota"
+	"github.com/shopspring/decimal"
+)
+
+// A unit's subtree principal (its own outstanding principal and that of
+// every unit below it, per debt kind) is kept as series of its own, moved
+// with every unit's principal, so that `balance` of the root of a national
+// ledger reads two series rather than a few thousand. The cache holds one
+// record per unit (SubtreeRecordPrefix + code); `check` compares them with
+// a replay like every other record, and SubtreeFigures with the sum.
+
+// SubtreeRecordPrefix names the cached subtree principal of a unit.
+const SubtreeRecordPrefix = "s/"
+
+// movePrincipal changes a unit's outstanding principal of a bond, h its
+// holding of it.
+func (b *Book) movePrincipal(h *Holding, bond *Bond, unit string, d quota.Date, amount decimal.Decimal) {
+	h.Principal.Add(d, amount)
+	b.principalMoved(unit, bond.Kind, d, amount, false)
+}
+
+// reducePrincipal is movePrincipal of −amount.
+func (b *Book) reducePrincipal(h *Holding, bond *Bond, unit string, d quota.Date, amount decimal.Decimal) {
+	h.Principal.Sub(d, amount)
+	b.principalMoved(unit, bond.Kind, d, amount, true)
+}
+
+// principalMoved books a unit's principal change (negated when neg) in its
+// own total and in its subtree total and every ancestor's.
+func (b *Book) principalMoved(unit, kind string, d quota.Date, amount decimal.Decimal, neg bool) {
+	move := (*quota.Series).Add
+	if neg {
+		move = (*quota.Series).Sub
+	}
+	code := b.Quota.Code(unit)
+	move(series(b.Principal, quota.UnitKind{Unit: code, Kind: kind}), d, amount)
+	for u := b.Quota.Units[code]; u != nil; u = b.Quota.Units[u.Parent] {
+		move(series(b.Subtree, quota.UnitKind{Unit: u.Code, Kind: kind}), d, amount)
+		b.dirtySubtree[u.Code] = true
+	}
+}
+
+// needAncestry loads the subtree totals of units and of their ancestors:
+// those a change of the units' principal moves.
+func (b *Book) needAncestry(units []string) error {
+	if b.load == nil {
+		return nil
+	}
+	for _, unit := range units {
+		for u := b.Quota.Units[unit]; u != nil; u = b.Quota.Units[u.Parent] {
+			if !b.loadedSubtree[u.Code] {
+				if err := b.NeedSubtreeTotals(u.Code); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// NeedSubtreeTotals loads the units' cached subtree principal.
+func (b *Book) NeedSubtreeTotals(units ...string) error {
+	return b.loadRecords(units, SubtreeRecordPrefix, b.loadedSubtree, func(r *quota.Reader, u string) {
+		for _, kind := range quota.DebtKinds {
+			if s := r.Series(); !s.Empty() {
+				b.Subtree[quota.UnitKind{Unit: u, Kind: kind}] = &s
+			}
+		}
+	})
+}
+
+// encodeSubtree is a unit's subtree record.
+func (b *Book) encodeSubtree(unit string) []byte {
+	var w quota.Writer
+	for _, kind := range quota.DebtKinds {
+		w.Series(quota.Figure(b.Subtree, quota.UnitKind{Unit: unit, Kind: kind}))
+	}
+	return w.Bytes()
+}
+
+// SubtreeFigures is the outstanding principal of a unit and every unit
+// below it, at the end of asOf.
+func (b *Book) SubtreeFigures(unit string, asOf quota.Date) Figures {
+	var f Figures
+	for _, kind := range quota.DebtKinds {
+		f.add(kind, quota.Figure(b.Subtree, quota.UnitKind{Unit: unit, Kind: kind}).At(asOf))
+	}
+	return f
+}
