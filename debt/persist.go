@@ -23,6 +23,12 @@ const (
 	PrincipalRecordPrefix = "p/"
 )
 
+// cacheLayout is written first in the core record and changed whenever
+// the records' layout changes: a cache written by another version is then
+// not read (the journal is replayed instead, and the next write rewrites
+// every record), never misread.
+const cacheLayout = 2
+
 // Loader fetches a record from the cache by name; nil, nil when absent.
 type Loader func(unit string) ([]byte, error)
 
@@ -76,6 +82,9 @@ func (b *Book) Records(all bool) map[string][]byte {
 func Load(core []byte, load Loader) (*Book, error) {
 	b := New()
 	r := quota.NewReader(core)
+	if v := r.Uint(); v != cacheLayout {
+		return nil, fmt.Errorf("state cache of layout %d, not %d", v, cacheLayout)
+	}
 	b.decodeCore(r)
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("state cache core: %w", err)
@@ -153,6 +162,7 @@ func (b *Book) NeedAll() error {
 
 func (b *Book) encodeCore() []byte {
 	var w quota.Writer
+	w.Uint(cacheLayout)
 	b.Quota.EncodeCore(&w)
 	codes := quota.SortedKeys(b.Bonds, func(a, c string) bool { return a < c })
 	w.Uint(uint64(len(codes)))

@@ -160,3 +160,19 @@ func mustJSON(t require.TestingT, v interface{ MarshalJSON() ([]byte, error) }) 
 	require.NoError(t, err)
 	return string(b)
 }
+
+// TestLoadRefusesOtherLayout: a cache written by another version of the
+// records' layout is refused (the caller replays), never misread.
+func TestLoadRefusesOtherLayout(t *testing.T) {
+	b := New()
+	_, err := rtApply(t, b, map[string]*quota.Event{}, propWorld)
+	require.NoError(t, err)
+	recs := b.Records(true)
+	_, err = Load(recs[CoreRecord], func(name string) ([]byte, error) { return recs[name], nil })
+	require.NoError(t, err)
+	var w quota.Writer
+	w.Uint(cacheLayout - 1)
+	old := append(w.Bytes(), recs[CoreRecord][1:]...)
+	_, err = Load(old, func(name string) ([]byte, error) { return recs[name], nil })
+	require.ErrorContains(t, err, "layout")
+}
