@@ -56,6 +56,10 @@ type env struct {
 	now    func() time.Time
 	// lockTimeout is how long to wait for a ledger another process holds.
 	lockTimeout time.Duration
+	// betweenPhases, when set (by tests), runs after a write is prepared
+	// and before the ledger is opened to commit it: where another writer
+	// can come in.
+	betweenPhases func()
 }
 
 func newApp(e *env) *cli.App {

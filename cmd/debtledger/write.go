@@ -63,6 +63,9 @@ func (e *env) writeEvents(c *cli.Context, events eventSource, dryRun bool) (writ
 	if err != nil || dryRun {
 		return res, err
 	}
+	if e.betweenPhases != nil {
+		e.betweenPhases()
+	}
 	w, err := e.openLedger(c, false)
 	if err != nil {
 		return res, err

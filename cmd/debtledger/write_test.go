@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// An import is checked under a read-only view and committed after: when
+// another writer comes in between, the import is checked again against
+// what that writer left, holding the file.
+func TestImportAfterAnotherWriter(t *testing.T) {
+	const interloper = `{"id":"q-x","type":"quota","date":"2023-02-01","year":2023,"kind":"general","to":"6523","amount":"1亿"}`
+	const second = `{"id":"q-y","type":"quota","date":"2023-02-01","year":2023,"kind":"special","to":"6523","amount":"2亿"}`
+	for _, tc := range []struct {
+		name     string
+		another  string // what the other writer records between the phases
+		code     int
+		stdout   string
+		stderr   string
+		headSeq  uint64
+		entryIDs []string // in the ledger afterwards
+		absent   string   // an id not in it
+	}{
+		{
+			name:    "unrelated entry: both land",
+			another: strings.Replace(interloper, "q-x", "q-other", 1),
+			code:    0, stdout: "2 entries written, 0 duplicates skipped",
+			headSeq: 46, entryIDs: []string{"q-other", "q-x", "q-y"},
+		},
+		{
+			name:    "the same lines: skipped as duplicates",
+			another: interloper,
+			code:    0, stdout: "1 entries written, 1 duplicates skipped",
+			headSeq: 45, entryIDs: []string{"q-x", "q-y"},
+		},
+		{
+			name:    "an id taken with other content: refused, nothing written",
+			another: strings.Replace(interloper, "1亿", "3亿", 1),
+			code:    exitBadInput, stderr: "id q-x is already entry 44 with different content",
+			headSeq: 44, entryIDs: []string{"q-x"}, absent: "q-y",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, db := smallLedger(t)
+			file := filepath.Join(dir, "more.jsonl")
+			require.NoError(t, os.WriteFile(file, []byte(interloper+"\n"+second+"\n"), 0o600))
+			anotherFile := filepath.Join(dir, "another.jsonl")
+			require.NoError(t, os.WriteFile(anotherFile, []byte(tc.another+"\n"), 0o600))
+
+			var out, errOut bytes.Buffer
+			e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, now: time.Now, lockTimeout: time.Second}
+			e.betweenPhases = func() {
+				code, _, msg := runIn(t, "", "--db", db, "import", anotherFile)
+				require.Equal(t, 0, code, msg)
+			}
+			code := e.run([]string{"debtledger", "--db", db, "import", file})
+			assert.Equal(t, tc.code, code, errOut.String())
+			assert.Contains(t, out.String(), tc.stdout)
+			assert.Contains(t, errOut.String(), tc.stderr)
+			seq, _ := headSeq(t, db)
+			assert.Equal(t, tc.headSeq, seq)
+			code, journal, _ := runIn(t, "", "--db", db, "--format", "json", "journal")
+			require.Equal(t, 0, code)
+			for _, id := range tc.entryIDs {
+				assert.Contains(t, journal, `"id":"`+id+`"`)
+			}
+			if tc.absent != "" {
+				assert.NotContains(t, journal, `"id":"`+tc.absent+`"`)
+			}
+		})
+	}
+}
