@@ -53,6 +53,7 @@ type Book struct {
 	loaded          map[string]bool
 	loadedPrincipal map[string]bool
 	loadedSubtree   map[string]bool
+	catalogPending  bool // LoadTree: the catalog is read with the first unit
 	dirty           map[string]bool
 	dirtySubtree    map[string]bool
 }

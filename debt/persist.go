@@ -19,6 +19,7 @@ import (
 // so `check` compares the cache with a replay byte for byte.
 const (
 	CoreRecord            = "core"
+	CatalogRecord         = "catalog"
 	UnitRecordPrefix      = "u/"
 	PrincipalRecordPrefix = "p/"
 )
@@ -27,7 +28,7 @@ const (
 // the records' layout changes: a cache written by another version is then
 // not read (the journal is replayed instead, and the next write rewrites
 // every record), never misread.
-const cacheLayout = 2
+const cacheLayout = 3
 
 // Loader fetches a record from the cache by name; nil, nil when absent.
 type Loader func(unit string) ([]byte, error)
@@ -35,7 +36,7 @@ type Loader func(unit string) ([]byte, error)
 // Records encodes the core and the units changed since the book was loaded
 // (all units when all is set). A nil record is one to delete.
 func (b *Book) Records(all bool) map[string][]byte {
-	out := map[string][]byte{CoreRecord: b.encodeCore()}
+	out := map[string][]byte{CoreRecord: b.encodeCore(), CatalogRecord: b.encodeCatalog()}
 	units := make([]string, 0, len(b.dirty))
 	if all {
 		for u := range b.Quota.Units {
@@ -77,9 +78,23 @@ func (b *Book) Records(all bool) map[string][]byte {
 	return out
 }
 
-// Load builds a book from the cached core record; unit records are read
-// through load as queries and writes need them.
+// Load builds a book from the cached core and catalog records; unit
+// records are read through load as queries and writes need them.
 func Load(core []byte, load Loader) (*Book, error) {
+	b, err := LoadTree(core, load)
+	if err == nil {
+		err = b.needCatalog()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// LoadTree is Load without the catalog (bonds, projects, reversals) until
+// a unit's records are needed: all that `balance` reads is the unit tree
+// and principal. Such a book is for queries only.
+func LoadTree(core []byte, load Loader) (*Book, error) {
 	b := New()
 	r := quota.NewReader(core)
 	if v := r.Uint(); v != cacheLayout {
@@ -93,7 +108,29 @@ func Load(core []byte, load Loader) (*Book, error) {
 	b.loaded = map[string]bool{}
 	b.loadedPrincipal = map[string]bool{}
 	b.loadedSubtree = map[string]bool{}
+	b.catalogPending = true
 	return b, nil
+}
+
+// needCatalog reads the catalog record, once.
+func (b *Book) needCatalog() error {
+	if !b.catalogPending {
+		return nil
+	}
+	b.catalogPending = false
+	rec, err := b.load(CatalogRecord)
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		return fmt.Errorf("state cache: no catalog record")
+	}
+	r := quota.NewReader(rec)
+	b.decodeCatalog(r)
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("state cache catalog: %w", err)
+	}
+	return nil
 }
 
 // NeedPrincipal loads only the units' outstanding principal per kind:
@@ -110,6 +147,9 @@ func (b *Book) NeedPrincipal(units ...string) error {
 
 // NeedUnits makes sure the units' records are loaded.
 func (b *Book) NeedUnits(units ...string) error {
+	if err := b.needCatalog(); err != nil {
+		return err
+	}
 	if err := b.NeedPrincipal(units...); err != nil {
 		return err
 	}
@@ -164,6 +204,20 @@ func (b *Book) encodeCore() []byte {
 	var w quota.Writer
 	w.Uint(cacheLayout)
 	b.Quota.EncodeCore(&w)
+	w.Uint(uint64(b.ClosedThrough))
+	w.Uint(uint64(b.Entries))
+	return w.Bytes()
+}
+
+func (b *Book) decodeCore(r *quota.Reader) {
+	b.Quota.DecodeCore(r)
+	b.ClosedThrough = quota.Date(r.Uint())
+	b.Entries = int(r.Uint())
+}
+
+// encodeCatalog is the bonds, projects and reversals.
+func (b *Book) encodeCatalog() []byte {
+	var w quota.Writer
 	codes := quota.SortedKeys(b.Bonds, func(a, c string) bool { return a < c })
 	w.Uint(uint64(len(codes)))
 	for _, c := range codes {
@@ -200,13 +254,10 @@ func (b *Book) encodeCore() []byte {
 		w.String(id)
 		w.Uint(uint64(b.Reversed[id]))
 	}
-	w.Uint(uint64(b.ClosedThrough))
-	w.Uint(uint64(b.Entries))
 	return w.Bytes()
 }
 
-func (b *Book) decodeCore(r *quota.Reader) {
-	b.Quota.DecodeCore(r)
+func (b *Book) decodeCatalog(r *quota.Reader) {
 	n := r.Len()
 	for i := 0; i < n; i++ {
 		bd := &Bond{Code: r.String(), Name: r.String(), Kind: r.String(), Purpose: r.String(),
@@ -237,8 +288,6 @@ func (b *Book) decodeCore(r *quota.Reader) {
 		id := r.String()
 		b.Reversed[id] = quota.Date(r.Uint())
 	}
-	b.ClosedThrough = quota.Date(r.Uint())
-	b.Entries = int(r.Uint())
 }
 
 // unitKeys indexes the debt side's per-unit entries in one pass.

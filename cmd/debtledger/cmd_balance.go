@@ -16,7 +16,7 @@ func balanceCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "by", Usage: "also list each unit of the subtree (unit) or the unit's bonds (bond)"},
 		},
 		Action: func(c *cli.Context) error {
-			q, err := e.query(c)
+			q, err := e.queryTree(c)
 			if err != nil {
 				return err
 			}

@@ -27,9 +27,15 @@ type stateReader interface {
 // record, with unit records read as they are needed, when the cache is
 // current; else a replay.
 func loadBook(l *ledger.Ledger, st stateReader, seq uint64) (*debt.Book, error) {
+	return loadBookWith(l, st, seq, debt.Load)
+}
+
+// loadBookWith is loadBook through a loader of the cached state: debt.Load,
+// or debt.LoadTree for a query that needs only the unit tree up front.
+func loadBookWith(l *ledger.Ledger, st stateReader, seq uint64, loader func([]byte, debt.Loader) (*debt.Book, error)) (*debt.Book, error) {
 	core, at, err := st.StateRecord(debt.CoreRecord)
 	if err == nil && at == seq && core != nil {
-		b, err := debt.Load(core, func(name string) ([]byte, error) {
+		b, err := loader(core, func(name string) ([]byte, error) {
 			rec, _, err := st.StateRecord(name)
 			return rec, err
 		})
@@ -53,19 +59,19 @@ func loadBook(l *ledger.Ledger, st stateReader, seq uint64) (*debt.Book, error) 
 
 // loadBookAtHead is loadBook for a reader outside any write.
 func loadBookAtHead(l *ledger.Ledger) (*debt.Book, error) {
-	b, _, err := loadBookAhead(l)
+	b, _, err := loadBookAhead(l, debt.Load)
 	return b, err
 }
 
 // loadBookAhead is loadBookAtHead whose unit records can be read ahead,
 // many in one transaction, through the reader it returns.
-func loadBookAhead(l *ledger.Ledger) (*debt.Book, *readAhead, error) {
+func loadBookAhead(l *ledger.Ledger, loader func([]byte, debt.Loader) (*debt.Book, error)) (*debt.Book, *readAhead, error) {
 	seq, _, err := l.Head()
 	if err != nil {
 		return nil, nil, err
 	}
 	st := &readAhead{l: l}
-	b, err := loadBook(l, st, seq)
+	b, err := loadBookWith(l, st, seq, loader)
 	return b, st, err
 }
 

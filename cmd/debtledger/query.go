@@ -18,7 +18,13 @@ type queryCtx struct {
 
 // query opens the ledger read-only and loads its state; the ledger is
 // closed when the command ends.
-func (e *env) query(c *cli.Context) (*queryCtx, error) {
+func (e *env) query(c *cli.Context) (*queryCtx, error) { return e.queryWith(c, debt.Load) }
+
+// queryTree is query for a command that reads principal only (balance):
+// the catalog of bonds and projects is read only if units' records are.
+func (e *env) queryTree(c *cli.Context) (*queryCtx, error) { return e.queryWith(c, debt.LoadTree) }
+
+func (e *env) queryWith(c *cli.Context, loader func([]byte, debt.Loader) (*debt.Book, error)) (*queryCtx, error) {
 	// A query lives for a moment and keeps what it loads to the end: the
 	// collector need hardly run, within a soft limit of 1 GiB.
 	debug.SetGCPercent(400)
@@ -27,7 +33,7 @@ func (e *env) query(c *cli.Context) (*queryCtx, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, st, err := loadBookAhead(l)
+	b, st, err := loadBookAhead(l, loader)
 	if err != nil {
 		l.Close()
 		return nil, badInput("%s: %v", l.Path(), err)
