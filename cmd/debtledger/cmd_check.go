@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"runtime/debug"
 	"sort"
 
 	"github.com/debtledger/debtledger/debt"
@@ -23,8 +22,7 @@ func checkCommand(e *env) *cli.Command {
 			}
 			defer l.Close()
 			// Replay keeps the whole state to the end, as an import does.
-			defer debug.SetGCPercent(debug.SetGCPercent(300))
-			defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
+			defer tuneCollector(c.String("db"), 300)()
 			rep := checkReport{OK: true, Violations: []violation{}}
 			// The chain is verified while the journal replays: both only
 			// read, and on two cores they overlap.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 
 	"github.com/debtledger/debtledger/debt"
 	"github.com/debtledger/debtledger/ledger"
@@ -58,10 +57,9 @@ func importCommand(e *env) *cli.Command {
 				return decodeLines(r, name)(yield)
 			}
 			// An import allocates much and keeps most of it to the end: a
-			// lazier collector saves a third of its time, and a soft limit
-			// keeps a million-line file within 1.5 GiB.
-			defer debug.SetGCPercent(debug.SetGCPercent(300))
-			defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
+			// lazier collector saves a third of its time, and the soft
+			// limit keeps a million-line file within 1.5 GiB.
+			defer tuneCollector(c.String("db"), 300)()
 			var res writeResult
 			if name == "-" {
 				// Standard input cannot be read twice: check and write it

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"runtime/debug"
-
 	"github.com/debtledger/debtledger/debt"
 	"github.com/debtledger/debtledger/ledger"
 	"github.com/debtledger/debtledger/quota"
@@ -26,9 +24,8 @@ func (e *env) queryTree(c *cli.Context) (*queryCtx, error) { return e.queryWith(
 
 func (e *env) queryWith(c *cli.Context, loader func([]byte, debt.Loader) (*debt.Book, error)) (*queryCtx, error) {
 	// A query lives for a moment and keeps what it loads to the end: the
-	// collector need hardly run, within a soft limit of 1 GiB.
-	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(1 << 30)
+	// collector need hardly run.
+	tuneCollector(c.String("db"), 400)
 	l, err := e.openLedger(c, true)
 	if err != nil {
 		return nil, err
