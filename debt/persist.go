@@ -2,7 +2,9 @@ package debt
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/debtledger/debtledger/quota"
 	"github.com/shopspring/decimal"
@@ -61,21 +63,46 @@ func (b *Book) Records(all bool) map[string][]byte {
 	sort.Strings(units)
 	g := b.groupByUnit()
 	qg := b.Quota.GroupByUnit()
-	for _, u := range units {
-		var w quota.Writer
-		b.Quota.EncodeUnit(&w, u, qg)
-		b.encodeUnit(&w, u, g)
-		out[UnitRecordPrefix+u] = w.Bytes()
-		var pw quota.Writer
-		for _, kind := range quota.DebtKinds {
-			pw.Series(quota.Figure(b.Principal, quota.UnitKind{Unit: u, Kind: kind}))
-		}
-		out[PrincipalRecordPrefix+u] = pw.Bytes()
-		if all {
-			out[SubtreeRecordPrefix+u] = b.encodeSubtree(u)
+	// Encoding only reads the book, and after a large import every unit
+	// is to be encoded: the cores share the units (every other one, as
+	// neighbours in code order are alike in size).
+	workers := min(runtime.GOMAXPROCS(0), max(len(units)/64, 1))
+	parts := make([]map[string][]byte, workers)
+	var wg sync.WaitGroup
+	for k := range parts {
+		parts[k] = make(map[string][]byte, 3*len(units)/workers+1)
+		wg.Add(1)
+		go func(part map[string][]byte) {
+			defer wg.Done()
+			for i := k; i < len(units); i += workers {
+				b.encodeUnitRecords(part, units[i], g, qg, all)
+			}
+		}(parts[k])
+	}
+	wg.Wait()
+	for _, part := range parts {
+		for name, rec := range part {
+			out[name] = rec
 		}
 	}
 	return out
+}
+
+// encodeUnitRecords puts a unit's records (its subtree's too, with all)
+// into out.
+func (b *Book) encodeUnitRecords(out map[string][]byte, u string, g *unitKeys, qg *quota.UnitKeys, all bool) {
+	var w quota.Writer
+	b.Quota.EncodeUnit(&w, u, qg)
+	b.encodeUnit(&w, u, g)
+	out[UnitRecordPrefix+u] = w.Bytes()
+	var pw quota.Writer
+	for _, kind := range quota.DebtKinds {
+		pw.Series(quota.Figure(b.Principal, quota.UnitKind{Unit: u, Kind: kind}))
+	}
+	out[PrincipalRecordPrefix+u] = pw.Bytes()
+	if all {
+		out[SubtreeRecordPrefix+u] = b.encodeSubtree(u)
+	}
 }
 
 // Load builds a book from the cached core and catalog records; unit

@@ -59,7 +59,7 @@ func importCommand(e *env) *cli.Command {
 			// An import allocates much and keeps most of it to the end: a
 			// lazier collector saves a third of its time, and the soft
 			// limit keeps a million-line file within 1.5 GiB.
-			defer tuneCollector(c.String("db"), 300)()
+			defer tuneCollector(c.String("db"), 300, 1)()
 			var res writeResult
 			if name == "-" {
 				// Standard input cannot be read twice: check and write it
