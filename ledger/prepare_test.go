@@ -113,3 +113,52 @@ func TestCommitOnReadOnlyLedger(t *testing.T) {
 	ro := reopen(t, l, Options{ReadOnly: true})
 	requireCode(t, ro.Commit(p), IO)
 }
+
+// An entry encoded ahead and appended gets the hash, chain and stored form
+// Append gives it, whatever its strings hold.
+func TestAppendEncoded(t *testing.T) {
+	entries := []*Entry{testEntry(1), testEntry(2), testEntry(3)}
+	entries[1].Type = `we"ird,"seq":0,"type":x`
+	entries[1].Memo = `,"seq":0,"type":"y"`
+	entries[2].Body = []byte(`{"a":",\"seq\":0,\"type\":"}`)
+	plain := newLedger(t)
+	encoded := newLedger(t)
+	var en Encoder
+	require.NoError(t, plain.Update(func(b *Batch) error {
+		for _, e := range entries {
+			c := *e
+			require.NoError(t, b.Append(&c))
+		}
+		return nil
+	}))
+	require.NoError(t, encoded.Update(func(b *Batch) error {
+		for i, e := range entries {
+			x, err := en.Encode(e)
+			require.NoError(t, err)
+			assert.Equal(t, e.ID, x.ID())
+			seq, _, err := b.AppendEncoded(&x)
+			require.NoError(t, err)
+			assert.Equal(t, uint64(i+1), seq)
+		}
+		again := must(en.Encode(entries[0]))
+		_, _, err := b.AppendEncoded(&again)
+		require.ErrorIs(t, err, ErrDuplicateID)
+		return nil
+	}))
+	for seq := uint64(1); seq <= 3; seq++ {
+		want, err := plain.Get(seq)
+		require.NoError(t, err)
+		got, err := encoded.Get(seq)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+	_, err := en.Encode(&Entry{ID: "x", Body: []byte(`[1]`)})
+	require.Error(t, err, "Encode checks as Append does")
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -54,7 +54,8 @@ func importCommand(e *env) *cli.Command {
 					r = &pr
 					defer bar.Finish()
 				}
-				return decodeLines(r, name)(yield)
+				actor, at := e.stampOf(c)
+				return decodeLines(r, name, actor, at)(yield)
 			}
 			// An import allocates much and keeps most of it to the end: a
 			// lazier collector saves a third of its time, and the soft
@@ -88,11 +89,11 @@ func importCommand(e *env) *cli.Command {
 	}
 }
 
-// decodeLines decodes an import file in a goroutine of its own, ahead of
-// the single writer that checks and appends, so that on two cores parsing
-// and checking overlap. Events arrive in file order; the first error stops
-// the stream.
-func decodeLines(r io.Reader, name string) func(yield func(pending) error) error {
+// decodeLines decodes an import file and encodes its entries (recorded by
+// actor at at) in a goroutine of its own, ahead of the single writer that
+// checks and appends, so that on two cores parsing and checking overlap.
+// Events arrive in file order; the first error stops the stream.
+func decodeLines(r io.Reader, name, actor, at string) func(yield func(pending) error) error {
 	return func(yield func(pending) error) error {
 		type chunk struct {
 			items []pending
@@ -108,6 +109,7 @@ func decodeLines(r io.Reader, name string) func(yield func(pending) error) error
 			items := make([]pending, 0, 256)
 			types := debt.EventTypes()
 			var members []quota.Member // reused: decoding keeps none of it
+			var encoder ledger.Encoder
 			send := func(c chunk) bool {
 				select {
 				case ch <- c:
@@ -132,7 +134,13 @@ func decodeLines(r io.Reader, name string) func(yield func(pending) error) error
 					send(chunk{items: items, err: badInput("%s: line %d: %v", name, line.No, err)})
 					return
 				}
-				items = append(items, pending{ev: ev, file: name, line: line.No, body: quota.CanonicalBody(ev.Body)})
+				body := quota.CanonicalBody(ev.Body)
+				enc, err := encoder.Encode(entryOf(ev, body, actor, at))
+				if err != nil {
+					send(chunk{items: items, err: badInput("%s: line %d: %v", name, line.No, err)})
+					return
+				}
+				items = append(items, pending{ev: ev, file: name, line: line.No, body: body, enc: enc})
 				if len(items) == cap(items) {
 					if !send(chunk{items: items}) {
 						return

@@ -12,9 +12,10 @@ import (
 // such a command must hold makes the collector run without pause (`check`
 // of a 5M-entry ledger took 110 s against 1 GiB, 54 s against 6 GiB); one
 // far above it lets the heap grow to gcPercent over what is live. A replay
-// holds about twice the file; a write, which loads the cached records of
-// the units it touches, about half. The returned func restores the
-// previous settings.
+// holds about twice the file. A write loads the cached records of the
+// units it touches: for a sixth 1M file into 5M entries, perByte 0.5 took
+// 52 s and 3.4 GB, 1 took 42 s and 3.5 GB, 2 took 36 s and 4.8 GB. The
+// returned func restores the previous settings.
 func tuneCollector(db string, gcPercent int, perByte float64) (restore func()) {
 	limit := int64(1 << 30)
 	if st, err := os.Stat(db); err == nil {

@@ -16,8 +16,9 @@ import (
 // came from for messages.
 type pending struct {
 	ev    *quota.Event
-	where string // "FILE: line N" or the ledger path; see at
-	body  []byte // canonical body, when already computed
+	where string         // "FILE: line N" or the ledger path; see at
+	body  []byte         // canonical body, when already computed
+	enc   ledger.Encoded // the entry encoded ahead (with stampOf's actor and time), if Valid
 	// file and line say where when where is empty: formatting it for
 	// every line of an import, to use it only on a refusal, is wasted.
 	file string
@@ -105,8 +106,7 @@ func (e *env) write(c *cli.Context, l *ledger.Ledger, events eventSource, dryRun
 // records.
 func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events eventSource) (writeResult, error) {
 	var res writeResult
-	actor := actorOf(c)
-	at := e.now().UTC().Format(time.RFC3339)
+	actor, at := e.stampOf(c)
 	head, _ := batch.Head()
 	b, err := loadBook(l, batch, head)
 	if err != nil {
@@ -133,10 +133,11 @@ func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events
 			return badInput("%s: %v", p.at(), err)
 		}
 		res.written++
-		return batch.Append(&ledger.Entry{
-			ID: p.ev.ID, Type: p.ev.Type, Date: p.ev.Date.String(), Doc: p.ev.Doc, Memo: p.ev.Memo,
-			Body: body, Actor: actor, RecordedAt: at,
-		})
+		if p.enc.Valid() {
+			_, _, err := batch.AppendEncoded(&p.enc)
+			return err
+		}
+		return batch.Append(entryOf(p.ev, body, actor, at))
 	})
 	if err != nil {
 		return res, err
@@ -158,6 +159,19 @@ var errDryRun = errors.New("dry run")
 
 func sameContent(old *ledger.Entry, ev *quota.Event, body []byte) bool {
 	return old.Type == ev.Type && old.Date == ev.Date.String() && old.Doc == ev.Doc && old.Memo == ev.Memo && bytes.Equal(old.Body, body)
+}
+
+// entryOf is the journal entry of an event.
+func entryOf(ev *quota.Event, body []byte, actor, at string) *ledger.Entry {
+	return &ledger.Entry{
+		ID: ev.ID, Type: ev.Type, Date: ev.Date.String(), Doc: ev.Doc, Memo: ev.Memo,
+		Body: body, Actor: actor, RecordedAt: at,
+	}
+}
+
+// stampOf is who records and when, as stored on every entry of a write.
+func (e *env) stampOf(c *cli.Context) (actor, at string) {
+	return actorOf(c), e.now().UTC().Format(time.RFC3339)
 }
 
 func actorOf(c *cli.Context) string {
