@@ -168,6 +168,9 @@ type Holding struct {
 
 func (b *Book) holding(bond, unit string) *Holding {
 	h := b.Holdings[unit][bond]
+	if h == nil && len(b.packed) > 0 {
+		h = b.unpack(bond, unit)
+	}
 	if h == nil {
 		// Keys keep the registered strings, not the parsed line's, so that
 		// a million imported lines are not all kept alive by their codes.
@@ -203,6 +206,9 @@ func (b *Book) bondCode(code string) string {
 // Holding reads one holding without creating it.
 func (b *Book) Holding(bond, unit string) *Holding {
 	if h := b.Holdings[unit][bond]; h != nil {
+		return h
+	}
+	if h := b.unpack(bond, unit); h != nil {
 		return h
 	}
 	return &Holding{}

@@ -17,7 +17,10 @@ type Book struct {
 	BondRefs map[string]int
 	// Holdings by unit, then bond: a national ledger has about a million,
 	// and small maps per unit cost far less to build and search than one.
-	Holdings  map[string]map[string]*Holding
+	Holdings map[string]map[string]*Holding
+	// packed holds, by unit then bond, holdings read from the cache and
+	// not yet used, still encoded (see packed.go).
+	packed    map[string]map[string][]byte
 	UnitBonds map[string][]string // bonds each unit has ever held, sorted
 	// Principal is each unit's own outstanding principal per debt kind.
 	Principal map[quota.UnitKind]*quota.Series

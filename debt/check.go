@@ -23,6 +23,7 @@ func (b *Book) Violations() []Violation {
 	add := func(rule, format string, args ...any) {
 		out = append(out, Violation{rule, fmt.Sprintf(format, args...)})
 	}
+	b.unpackAll()
 	for _, u := range keysInOrder(b.Holdings, strings.Compare) {
 		for _, bond := range keysInOrder(b.Holdings[u], strings.Compare) {
 			h := b.Holdings[u][bond]

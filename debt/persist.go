@@ -354,16 +354,22 @@ func (h *Holding) empty() bool {
 }
 
 func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
+	// Records encodes units on several cores: nothing here may change the
+	// book, so packed holdings are copied as they are, not unpacked.
 	var bonds []string
 	for _, code := range b.UnitBonds[unit] {
-		if !b.Holding(code, unit).empty() {
+		if _, ok := b.packed[unit][code]; ok || !b.decodedHolding(code, unit).empty() {
 			bonds = append(bonds, code)
 		}
 	}
 	w.Uint(uint64(len(bonds)))
 	for _, code := range bonds {
-		h := b.Holding(code, unit)
 		w.String(code)
+		if seg, ok := b.packed[unit][code]; ok {
+			w.Raw(seg)
+			continue
+		}
+		h := b.decodedHolding(code, unit)
 		w.Bool(h.Touched)
 		for _, s := range h.series() {
 			w.Series(s)
@@ -438,6 +444,15 @@ func (b *Book) decodeUnit(r *quota.Reader, unit string) {
 	n := r.Len()
 	for i := 0; i < n; i++ {
 		code := r.String()
+		if b.packable(code, unit) {
+			rest := r.Rest()
+			r.Bool()
+			for range holdingSeries {
+				r.Series()
+			}
+			b.pack(code, unit, rest[:len(rest)-len(r.Rest())])
+			continue
+		}
 		h := b.holding(code, unit)
 		h.Touched = r.Bool()
 		for _, s := range h.series() {

@@ -39,10 +39,7 @@ func (b *Book) Statement(unit string, p quota.Period, subtree bool) []StatementR
 			row.Kind, row.Purpose = bd.Kind, bd.Purpose
 		}
 		for _, u := range units {
-			h := b.Holdings[u][code]
-			if h == nil {
-				continue
-			}
+			h := b.Holding(code, u)
 			row.OpeningPrincipal = row.OpeningPrincipal.Add(h.Principal.At(before))
 			row.ClosingPrincipal = row.ClosingPrincipal.Add(h.Principal.At(last))
 			row.PrincipalRepaid = row.PrincipalRepaid.Add(h.Repaid.Between(first, last))

@@ -29,6 +29,9 @@ func (w *Writer) Bool(v bool) {
 	}
 }
 
+// Raw appends bytes a Reader spanned (see Rest) as they are.
+func (w *Writer) Raw(b []byte) { w.buf = append(w.buf, b...) }
+
 func (w *Writer) String(s string) {
 	w.Uint(uint64(len(s)))
 	w.buf = append(w.buf, s...)
@@ -133,6 +136,10 @@ func (r *Reader) Int() int64 {
 }
 
 func (r *Reader) Bool() bool { return r.Uint() == 1 }
+
+// Rest is what is left to read: the bytes between two calls span what was
+// read in between.
+func (r *Reader) Rest() []byte { return r.buf }
 
 // Len reads a count, refusing one larger than the bytes left could hold.
 func (r *Reader) Len() int {
