@@ -57,7 +57,7 @@ func (b *Book) Records(all bool) map[string][]byte {
 	}
 	for u := range b.dirtySubtree {
 		if b.Quota.Has(u) {
-			out[SubtreeRecordPrefix+u] = b.encodeSubtree(u)
+			out[SubtreeRecordPrefix+u] = encodePerKind(b.Subtree, u)
 		}
 	}
 	sort.Strings(units)
@@ -95,13 +95,9 @@ func (b *Book) encodeUnitRecords(out map[string][]byte, u string, g *unitKeys, q
 	b.Quota.EncodeUnit(&w, u, qg)
 	b.encodeUnit(&w, u, g)
 	out[UnitRecordPrefix+u] = w.Bytes()
-	var pw quota.Writer
-	for _, kind := range quota.DebtKinds {
-		pw.Series(quota.Figure(b.Principal, quota.UnitKind{Unit: u, Kind: kind}))
-	}
-	out[PrincipalRecordPrefix+u] = pw.Bytes()
+	out[PrincipalRecordPrefix+u] = encodePerKind(b.Principal, u)
 	if all {
-		out[SubtreeRecordPrefix+u] = b.encodeSubtree(u)
+		out[SubtreeRecordPrefix+u] = encodePerKind(b.Subtree, u)
 	}
 }
 
@@ -163,13 +159,28 @@ func (b *Book) needCatalog() error {
 // NeedPrincipal loads only the units' outstanding principal per kind:
 // all that `balance` needs, and a small part of a unit's record.
 func (b *Book) NeedPrincipal(units ...string) error {
-	return b.loadRecords(units, PrincipalRecordPrefix, b.loadedPrincipal, func(r *quota.Reader, u string) {
+	return b.loadPerKind(units, PrincipalRecordPrefix, b.loadedPrincipal, b.Principal)
+}
+
+// loadPerKind reads each unit's record of a kind (prefix): a series per
+// debt kind, into m.
+func (b *Book) loadPerKind(units []string, prefix string, done map[string]bool, m map[quota.UnitKind]*quota.Series) error {
+	return b.loadRecords(units, prefix, done, func(r *quota.Reader, u string) {
 		for _, kind := range quota.DebtKinds {
 			if s := r.Series(); !s.Empty() {
-				b.Principal[quota.UnitKind{Unit: u, Kind: kind}] = &s
+				m[quota.UnitKind{Unit: u, Kind: kind}] = &s
 			}
 		}
 	})
+}
+
+// encodePerKind is a unit's series per debt kind in m, as one record.
+func encodePerKind(m map[quota.UnitKind]*quota.Series, unit string) []byte {
+	var w quota.Writer
+	for _, kind := range quota.DebtKinds {
+		w.Series(quota.Figure(m, quota.UnitKind{Unit: unit, Kind: kind}))
+	}
+	return w.Bytes()
 }
 
 // NeedUnits makes sure the units' records are loaded.

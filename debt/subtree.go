@@ -63,22 +63,7 @@ func (b *Book) needAncestry(units []string) error {
 
 // NeedSubtreeTotals loads the units' cached subtree principal.
 func (b *Book) NeedSubtreeTotals(units ...string) error {
-	return b.loadRecords(units, SubtreeRecordPrefix, b.loadedSubtree, func(r *quota.Reader, u string) {
-		for _, kind := range quota.DebtKinds {
-			if s := r.Series(); !s.Empty() {
-				b.Subtree[quota.UnitKind{Unit: u, Kind: kind}] = &s
-			}
-		}
-	})
-}
-
-// encodeSubtree is a unit's subtree record.
-func (b *Book) encodeSubtree(unit string) []byte {
-	var w quota.Writer
-	for _, kind := range quota.DebtKinds {
-		w.Series(quota.Figure(b.Subtree, quota.UnitKind{Unit: unit, Kind: kind}))
-	}
-	return w.Bytes()
+	return b.loadPerKind(units, SubtreeRecordPrefix, b.loadedSubtree, b.Subtree)
 }
 
 // SubtreeFigures is the outstanding principal of a unit and every unit

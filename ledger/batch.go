@@ -132,12 +132,9 @@ func (l *Ledger) Update(fn func(*Batch) error) error {
 	err := guard(&inCallback, func() error {
 		return l.db.Update(func(tx *bolt.Tx) error {
 			var err error
-			if b, err = l.newBatch(tx); err != nil {
+			if b, fnErr, err = l.runBatch(tx, fn, &inCallback); err != nil {
 				return err
 			}
-			inCallback = true
-			fnErr = fn(b)
-			inCallback = false
 			if fnErr != nil {
 				return fnErr
 			}
@@ -189,13 +186,8 @@ func (l *Ledger) Prepare(fn func(*Batch) error) (*Prepared, error) {
 	)
 	err := l.view(&inCallback, func(tx *bolt.Tx) error {
 		var err error
-		if b, err = l.newBatch(tx); err != nil {
-			return err
-		}
-		inCallback = true
-		fnErr = fn(b)
-		inCallback = false
-		return nil
+		b, fnErr, err = l.runBatch(tx, fn, &inCallback)
+		return err
 	})
 	if b != nil {
 		b.tx = nil
@@ -240,6 +232,18 @@ func (l *Ledger) Commit(p *Prepared) error {
 		})
 	})
 	return l.updated(moved, err)
+}
+
+// runBatch runs fn on a new batch over tx, with *inCallback set while fn
+// runs (a panic there is fn's own; see guard).
+func (l *Ledger) runBatch(tx *bolt.Tx, fn func(*Batch) error, inCallback *bool) (b *Batch, fnErr, err error) {
+	if b, err = l.newBatch(tx); err != nil {
+		return nil, nil, err
+	}
+	*inCallback = true
+	fnErr = fn(b)
+	*inCallback = false
+	return b, fnErr, nil
 }
 
 func (l *Ledger) newBatch(tx *bolt.Tx) (*Batch, error) {
