@@ -21,6 +21,7 @@ type Book struct {
 	// packed holds, by unit then bond, holdings read from the cache and
 	// not yet used, still encoded (see packed.go).
 	packed    map[string]map[string][]byte
+	packing   bool                // PackHoldings
 	UnitBonds map[string][]string // bonds each unit has ever held, sorted
 	// Principal is each unit's own outstanding principal per debt kind.
 	Principal map[quota.UnitKind]*quota.Series

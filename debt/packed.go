@@ -18,10 +18,18 @@ import (
 // holdingSeries is how many series a holding encodes (Holding.series).
 const holdingSeries = 9
 
-// packable: a holding read from the cache may stay packed unless it is of
-// a refinancing bond (rule 2 reads every one of those, through RefBonds)
-// or already decoded.
+// PackHoldings makes the holdings loaded from now on stay packed until
+// used: for a write, which uses few of those it loads. A query that reads
+// every holding (a schedule) would only pay to pack and unpack them.
+func (b *Book) PackHoldings() { b.packing = true }
+
+// packable: a holding read from the cache may stay packed while packing,
+// unless it is of a refinancing bond (rule 2 reads every one of those,
+// through RefBonds) or already decoded.
 func (b *Book) packable(code, unit string) bool {
+	if !b.packing {
+		return false
+	}
 	if bd := b.Bonds[code]; bd == nil || bd.Purpose == Refinancing {
 		return false
 	}

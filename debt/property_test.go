@@ -140,10 +140,11 @@ func cloneBook(t require.TestingT, b *Book) *Book {
 }
 
 // lazyBook loads a book from cached records the way a write does: the
-// core now, unit records as events need them.
+// core now, unit records as events need them, holdings packed.
 func lazyBook(t require.TestingT, recs map[string][]byte) *Book {
 	c, err := Load(recs[CoreRecord], func(name string) ([]byte, error) { return recs[name], nil })
 	require.NoError(t, err)
+	c.PackHoldings()
 	return c
 }
 

@@ -58,14 +58,23 @@ func (q *queryCtx) unitArg(c *cli.Context) (string, error) {
 
 // need loads the cached records of units (their subtrees with subtree).
 func (q *queryCtx) need(unit string, subtree bool) error {
-	var err error
+	units := []string{unit}
 	switch {
 	case unit == "":
-		err = q.book.NeedAll()
+		units = q.book.Quota.Subtree(q.book.Quota.Root)
 	case subtree:
-		err = q.book.NeedSubtree(unit)
-	default:
-		err = q.book.NeedUnits(unit)
+		units = q.book.Quota.Subtree(unit)
+	}
+	// Every record the units need, read in one transaction.
+	names := []string{debt.CatalogRecord}
+	for _, u := range units {
+		for _, prefix := range []string{debt.UnitRecordPrefix, debt.PrincipalRecordPrefix, debt.SubtreeRecordPrefix} {
+			names = append(names, prefix+u)
+		}
+	}
+	err := q.state.fetch(names)
+	if err == nil {
+		err = q.book.NeedUnits(units...)
 	}
 	if err != nil {
 		return badInput("%s: %v (run debtledger check)", q.ledger.Path(), err)
