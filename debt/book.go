@@ -31,6 +31,8 @@ type Book struct {
 	// refinancing bonds: their unapplied proceeds are credited against its
 	// limit (rule 2). Derived from Holdings; never cached.
 	RefBonds map[quota.UnitKind][]*Holding
+	// refOrders is RefBonds ordered for limit checks (refs.go).
+	refOrders map[quota.UnitKind]*refOrder
 
 	Projects     map[string]*Project
 	ProjectRefs  map[string]int
@@ -73,6 +75,7 @@ func New() *Book {
 		Principal:    map[quota.UnitKind]*quota.Series{},
 		Subtree:      map[quota.UnitKind]*quota.Series{},
 		RefBonds:     map[quota.UnitKind][]*Holding{},
+		refOrders:    map[quota.UnitKind]*refOrder{},
 		Projects:     map[string]*Project{},
 		ProjectRefs:  map[string]int{},
 		Uses:         map[UseKey]*Use{},

@@ -28,18 +28,15 @@ func (b *Book) Exposure(unit, kind string, d quota.Date) decimal.Decimal {
 // which any of its terms changes.
 func (b *Book) CheckLimit(unit, kind string, d quota.Date) error {
 	uk := quota.UnitKind{Unit: unit, Kind: kind}
-	limit, principal, refs := quota.Figure(b.Quota.Limit, uk), quota.Figure(b.Principal, uk), b.RefBonds[uk]
+	limit, principal, refs := quota.Figure(b.Quota.Limit, uk), quota.Figure(b.Principal, uk), b.openRefs(uk, d)
 	// Every event of a bond runs this check: the dates go into a slice the
 	// book keeps, not a new one each time.
 	dates := append(b.dates[:0], d)
 	dates = limit.AppendDatesFrom(dates, d)
 	dates = principal.AppendDatesFrom(dates, d)
 	for _, h := range refs {
-		// Proceeds applied in full before d credit nothing from d on.
-		if !h.Free.ZeroFrom(d) {
-			dates = h.Free.AppendDatesFrom(dates, d)
-			dates = h.Principal.AppendDatesFrom(dates, d)
-		}
+		dates = h.Free.AppendDatesFrom(dates, d)
+		dates = h.Principal.AppendDatesFrom(dates, d)
 	}
 	if len(dates) > 1 {
 		slices.Sort(dates)

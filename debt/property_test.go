@@ -83,6 +83,9 @@ func TestPropertyCacheEqualsReplay(t *testing.T) {
 		// applied to a book that loads only the records it needs, and only
 		// the records it changed written back.
 		cache := b.Records(true)
+		// kept applies every accepted line to one book, as an import does,
+		// so that what a book caches between events is exercised.
+		kept, keptEvents := cloneBook(rt, b), copyEvents(events)
 		n := rapid.IntRange(1, 40).Draw(rt, "events")
 		accepted := 0
 		for i := 0; i < n; i++ {
@@ -91,9 +94,14 @@ func TestPropertyCacheEqualsReplay(t *testing.T) {
 			if _, err := rtApply(t, trial, trialEvents, line); err != nil {
 				continue // refused: the original book is untouched
 			}
+			requireFreshRefOrders(rt, trial)
+			_, err := rtApply(t, kept, keptEvents, line)
+			require.NoError(rt, err, "accepted by a fresh book, refused by one that applied every line")
+			requireFreshRefOrders(rt, kept)
 			lazy := lazyBook(rt, cache)
-			_, err := rtApply(t, lazy, copyEvents(events), line)
+			_, err = rtApply(t, lazy, copyEvents(events), line)
 			require.NoError(rt, err, "accepted by a full book, refused by one loaded as a write loads it")
+			requireFreshRefOrders(rt, lazy)
 			for name, rec := range lazy.Records(false) {
 				if rec == nil {
 					delete(cache, name)
@@ -105,6 +113,7 @@ func TestPropertyCacheEqualsReplay(t *testing.T) {
 			accepted++
 		}
 		require.Equal(rt, b.Records(true), cache, "the cache kept by writes equals the replay")
+		require.Equal(rt, b.Records(true), kept.Records(true), "a book that applied every line equals the replay")
 		require.Empty(rt, b.Violations(), "an accepted sequence breaks no rule")
 		cached := cloneBook(rt, b)
 		for k := 0; k < 5; k++ {
@@ -176,4 +185,21 @@ func TestLoadRefusesOtherLayout(t *testing.T) {
 	old := append(w.Bytes(), recs[CoreRecord][1:]...)
 	_, err = Load(old, func(name string) ([]byte, error) { return recs[name], nil })
 	require.ErrorContains(t, err, "layout")
+}
+
+// requireFreshRefOrders: the refinancing holdings a limit check reads at a
+// date (refs.go) are exactly those whose proceeds are not applied in full
+// for good by then, however the book came to its state.
+func requireFreshRefOrders(t require.TestingT, b *Book) {
+	for uk, refs := range b.RefBonds {
+		for _, d := range []quota.Date{0, quota.NewDate(2023, 2, 28), quota.NewDate(2023, 3, 15), quota.NewDate(2023, 6, 30), quota.NewDate(2023, 12, 31)} {
+			var want []*Holding
+			for _, h := range refs {
+				if !h.Free.ZeroFrom(d) {
+					want = append(want, h)
+				}
+			}
+			require.ElementsMatch(t, want, b.openRefs(uk, d), "open refinancing holdings of %v on %s", uk, d)
+		}
+	}
 }

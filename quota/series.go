@@ -279,6 +279,19 @@ func (s *Series) ZeroFrom(d Date) bool {
 	return last.Date <= d && last.big == nil && last.fen == 0
 }
 
+// ZeroSince reports the date from which the total is zero for good: zero
+// is true when the last total is zero (or nothing was booked, since 0),
+// so that ZeroFrom(d) is zero && since <= d.
+func (s *Series) ZeroSince() (since Date, zero bool) {
+	s.load()
+	n := len(s.Points)
+	if n == 0 {
+		return 0, true
+	}
+	last := s.Points[n-1]
+	return last.Date, last.big == nil && last.fen == 0
+}
+
 // DatesFrom lists the dates ≥ d on which the total changes.
 func (s *Series) DatesFrom(d Date) []Date { return s.AppendDatesFrom([]Date{}, d) }
 
