@@ -191,7 +191,7 @@ func (b *Book) holding(bond, unit string) *Holding {
 		if bd := b.Bonds[bond]; bd != nil && bd.Purpose == Refinancing {
 			uk := quota.UnitKind{Unit: unit, Kind: bd.Kind}
 			b.RefBonds[uk] = append(b.RefBonds[uk], h)
-			delete(b.refOrders, uk)
+			b.refJoined(uk, h)
 		}
 	}
 	return h

@@ -73,7 +73,7 @@ func (b *Book) bookOnLending(bond *Bond, o *OnLending, d quota.Date, amount deci
 	}
 	to.In.Add(d, amount)
 	to.Free.Add(d, amount)
-	b.refsMoved(o.To, bond)
+	b.refsMoved(to, o.To, bond)
 	b.movePrincipal(to, bond, o.To, d, amount)
 	if o.From != "" {
 		if from == nil {
@@ -81,7 +81,7 @@ func (b *Book) bookOnLending(bond *Bond, o *OnLending, d quota.Date, amount deci
 		}
 		from.Out.Add(d, amount)
 		from.Free.Sub(d, amount)
-		b.refsMoved(o.From, bond)
+		b.refsMoved(from, o.From, bond)
 		b.reducePrincipal(from, bond, o.From, d, amount)
 	}
 	// Principal and free proceeds move together, so each side can only

@@ -22,15 +22,24 @@ type refOrder struct {
 	settled  []quota.Date
 }
 
-// refsMoved notes that the unapplied proceeds of unit's holding of bond
-// changed: if it is a refinancing bond, the order of the unit's
-// refinancing holdings is rebuilt when next read. Those proceeds change
-// only by on-lending and by repayments that apply them (and their
-// reversals); allocation refuses refinancing bonds, and a new holding
-// clears the order where it joins RefBonds.
-func (b *Book) refsMoved(unit string, bond *Bond) {
-	if bond != nil && bond.Purpose == Refinancing {
-		delete(b.refOrders, quota.UnitKind{Unit: b.Quota.Code(unit), Kind: bond.Kind})
+// refsMoved notes that the unapplied proceeds of unit's holding h of bond
+// changed: if it is a refinancing bond, h moves to its place in the
+// order. Those proceeds change only by on-lending and by repayments that
+// apply them (and their reversals); allocation refuses refinancing bonds.
+func (b *Book) refsMoved(h *Holding, unit string, bond *Bond) {
+	if bond == nil || bond.Purpose != Refinancing {
+		return
+	}
+	if o := b.refOrders[quota.UnitKind{Unit: b.Quota.Code(unit), Kind: bond.Kind}]; o != nil {
+		o.remove(h)
+		o.insert(h)
+	}
+}
+
+// refJoined places a new refinancing holding in its unit's order.
+func (b *Book) refJoined(uk quota.UnitKind, h *Holding) {
+	if o := b.refOrders[uk]; o != nil {
+		o.insert(h)
 	}
 }
 
@@ -44,11 +53,27 @@ func (b *Book) openRefs(uk quota.UnitKind, d quota.Date) []*Holding {
 	}
 	o := b.refOrders[uk]
 	if o == nil {
-		o = b.orderRefs(refs)
+		o = &refOrder{}
+		for _, h := range refs {
+			o.insert(h)
+		}
 		b.refOrders[uk] = o
 	}
+	return o.holdings[:o.after(d)]
+}
+
+// settledFrom is the date from which h's proceeds are applied for good
+// (math.MaxInt32: not yet).
+func settledFrom(h *Holding) quota.Date {
+	if since, zero := h.Free.ZeroSince(); zero {
+		return since
+	}
+	return math.MaxInt32
+}
+
+// after is how many holdings are settled after d: they come first.
+func (o *refOrder) after(d quota.Date) int {
 	n, _ := slices.BinarySearchFunc(o.settled, d, func(settled, d quota.Date) int {
-		// Descending: those settled after d come first.
 		switch {
 		case settled > d:
 			return -1
@@ -57,29 +82,21 @@ func (b *Book) openRefs(uk quota.UnitKind, d quota.Date) []*Holding {
 		}
 		return 1
 	})
-	return o.holdings[:n]
+	return n
 }
 
-func (b *Book) orderRefs(refs []*Holding) *refOrder {
-	o := &refOrder{holdings: slices.Clone(refs), settled: make([]quota.Date, len(refs))}
-	settledFrom := func(h *Holding) quota.Date {
-		if since, zero := h.Free.ZeroSince(); zero {
-			return since
-		}
-		return math.MaxInt32
+// insert puts h in its place, after those settled later or as late.
+func (o *refOrder) insert(h *Holding) {
+	s := settledFrom(h)
+	i := o.after(s - 1) // past every holding settled at s or later
+	o.holdings = slices.Insert(o.holdings, i, h)
+	o.settled = slices.Insert(o.settled, i, s)
+}
+
+// remove takes h out of the order.
+func (o *refOrder) remove(h *Holding) {
+	if i := slices.Index(o.holdings, h); i >= 0 {
+		o.holdings = slices.Delete(o.holdings, i, i+1)
+		o.settled = slices.Delete(o.settled, i, i+1)
 	}
-	slices.SortStableFunc(o.holdings, func(x, y *Holding) int {
-		sx, sy := settledFrom(x), settledFrom(y)
-		switch {
-		case sx > sy:
-			return -1
-		case sx < sy:
-			return 1
-		}
-		return 0
-	})
-	for i, h := range o.holdings {
-		o.settled[i] = settledFrom(h)
-	}
-	return o
 }

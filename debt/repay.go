@@ -102,7 +102,7 @@ func (b *Book) bookRepaymentOf(h *Holding, bond *Bond, r *Repayment, d quota.Dat
 		ref := b.holding(r.RefinancingBond, r.Unit)
 		add(&ref.Applied, d, r.Principal)
 		sub(&ref.Free, d, r.Principal)
-		b.refsMoved(r.Unit, b.Bonds[r.RefinancingBond])
+		b.refsMoved(ref, r.Unit, b.Bonds[r.RefinancingBond])
 		if err := nonNegative(&ref.Free, d, func(min decimal.Decimal, at quota.Date) error {
 			return fmt.Errorf("repay: %s would apply %s more of refinancing bond %s than its unapplied proceeds, on %s",
 				r.Unit, quota.Yi(min.Neg()), r.RefinancingBond, at)
