@@ -5,6 +5,7 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"runtime/pprof"
 )
 
@@ -25,6 +26,9 @@ func main() {
 // writeHeapProfile is DEBTLEDGER_MEMPROFILE's: the heap at the end of a
 // write, before the transaction commits.
 func writeHeapProfile(path string) {
+	// A profile shows the heap as of the last collection: collect now, so
+	// that it is the live heap at this point.
+	runtime.GC()
 	if f, err := os.Create(path); err == nil {
 		_ = pprof.WriteHeapProfile(f)
 		f.Close()
