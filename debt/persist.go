@@ -469,6 +469,7 @@ func (b *Book) decodeUnit(r *quota.Reader, unit string) {
 		for _, s := range h.series() {
 			*s = r.Series()
 		}
+		b.refsMoved(h, unit, b.Bonds[code]) // its proceeds are now known
 	}
 	n = r.Len()
 	for i := 0; i < n; i++ {
