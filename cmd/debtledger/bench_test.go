@@ -74,7 +74,12 @@ func BenchmarkScale(b *testing.B) {
 			{"report", []string{"report", "--from", "2019-01-01", "--to", "2019-06-30"}},
 			{"statement-county", []string{"statement", "--unit", "P07C042", "--period", "2019-03"}},
 			{"statement-subtree", []string{"statement", "--unit", "P07", "--period", "2019-03", "--scope", "subtree"}},
+			{"reconcile-county-xlsx", []string{"reconcile", "--unit", "P07C042", "--period", "2019-03", "--statement", filepath.Join(dir, "county.xlsx")}},
+			{"reconcile-subtree-csv", []string{"reconcile", "--unit", "P07", "--period", "2019-03", "--scope", "subtree", "--statement", filepath.Join(dir, "subtree.csv")}},
 		}
+		// The statements a county and a prefecture send back, unchanged.
+		mustRun(b, "--db", db, "statement", "--unit", "P07C042", "--period", "2019-03", "--out", filepath.Join(dir, "county.xlsx"))
+		mustRun(b, "--db", db, "statement", "--unit", "P07", "--period", "2019-03", "--scope", "subtree", "--out", filepath.Join(dir, "subtree.csv"))
 		for _, q := range queries {
 			b.Run(fmt.Sprintf("%s/%d", q.name, n), func(b *testing.B) {
 				var peak int64
