@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/debtledger/debtledger/quota"
+	"github.com/shopspring/decimal"
 )
 
 // Violation is one broken rule found by a sweep of the whole state.
@@ -64,6 +65,9 @@ func (b *Book) Violations() []Violation {
 			add("spend", "project %s spent %s more of bond %s than allocated, on %s", k.Project, quota.Yi(min.Neg()), k.Bond, at)
 		}
 	}
+	b.subtreeSums(func(unit, kind string, total, sum decimal.Decimal, at quota.Date) {
+		add("balance", "%s's subtree %s principal is kept as %s but its units owe %s, on %s", unit, kind, quota.Yi(total), quota.Yi(sum), at)
+	})
 	for _, u := range keysInOrder(b.Hidden, strings.Compare) {
 		if min, at := b.Hidden[u].Unresolved.MinFrom(0); min.IsNegative() {
 			add("hidden", "%s resolved %s more hidden debt than its stock, on %s", u, quota.Yi(min.Neg()), at)

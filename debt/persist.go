@@ -29,8 +29,10 @@ const (
 // cacheLayout is written first in the core record and changed whenever
 // the records' layout changes: a cache written by another version is then
 // not read (the journal is replayed instead, and the next write rewrites
-// every record), never misread.
-const cacheLayout = 3
+// every record), never misread. It starts at a million so that a cache
+// from before it existed, whose first number is the length of the root's
+// code, cannot pass for one.
+const cacheLayout = 1_000_003
 
 // Loader fetches a record from the cache by name; nil, nil when absent.
 type Loader func(unit string) ([]byte, error)

@@ -203,3 +203,17 @@ func TestSweepFindsWhatWriteTimeRefuses(t *testing.T) {
 	require.NotEmpty(t, v)
 	require.Equal(t, "balance", v[0].Rule)
 }
+
+// The sweep proves subtree totals against the units' own principal, which
+// a comparison of the cache with a replay (both built by the same code)
+// could not.
+func TestSweepFindsWrongSubtreeTotal(t *testing.T) {
+	b, _ := rtBook(t)
+	require.Empty(t, b.Violations())
+	quota.Figure(b.Subtree, quota.UnitKind{Unit: "6523", Kind: "general"}).Add(quota.NewDate(2023, 4, 1), decimal.NewFromInt(1))
+	v := b.Violations()
+	require.Len(t, v, 1)
+	require.Equal(t, "balance", v[0].Rule)
+	require.Contains(t, v[0].Message, "6523's subtree general principal")
+	require.Contains(t, v[0].Message, "2023-04-01")
+}

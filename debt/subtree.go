@@ -1,6 +1,8 @@
 package debt
 
 import (
+	"slices"
+
 	"github.com/debtledger/debtledger/quota"
 	"github.com/shopspring/decimal"
 )
@@ -10,7 +12,8 @@ import (
 // with every unit's principal, so that `balance` of the root of a national
 // ledger reads two series rather than a few thousand. The cache holds one
 // record per unit (SubtreeRecordPrefix + code); `check` compares them with
-// a replay like every other record, and SubtreeFigures with the sum.
+// a replay like every other record, and proves each equal to the unit's
+// own principal plus its children's totals at every date (subtreeSums).
 
 // SubtreeRecordPrefix names the cached subtree principal of a unit.
 const SubtreeRecordPrefix = "s/"
@@ -74,4 +77,54 @@ func (b *Book) SubtreeFigures(unit string, asOf quota.Date) Figures {
 		f.add(kind, quota.Figure(b.Subtree, quota.UnitKind{Unit: unit, Kind: kind}).At(asOf))
 	}
 	return f
+}
+
+// subtreeSums reports, per unit and kind, the first date on which the
+// subtree total differs from the unit's own principal plus its children's
+// totals. A replay builds both with the same code, so comparing the cache
+// with it cannot find a fault in how totals are moved; this can.
+func (b *Book) subtreeSums(report func(unit, kind string, total, sum decimal.Decimal, at quota.Date)) {
+	var dates []quota.Date
+	for _, code := range b.Quota.Subtree(b.Quota.Root) {
+		u := b.Quota.Units[code]
+		for _, kind := range quota.DebtKinds {
+			total := quota.Figure(b.Subtree, quota.UnitKind{Unit: code, Kind: kind})
+			terms := []*quota.Series{quota.Figure(b.Principal, quota.UnitKind{Unit: code, Kind: kind})}
+			for _, c := range u.Children {
+				terms = append(terms, quota.Figure(b.Subtree, quota.UnitKind{Unit: c, Kind: kind}))
+			}
+			dates = total.AppendDatesFrom(dates[:0], 0)
+			for _, s := range terms {
+				dates = s.AppendDatesFrom(dates, 0)
+			}
+			slices.Sort(dates)
+			for i, d := range dates {
+				if i > 0 && d == dates[i-1] {
+					continue
+				}
+				if sum := sumAt(terms, d); !sum.Equal(total.At(d)) {
+					report(code, kind, total.At(d), sum, d)
+					break
+				}
+			}
+		}
+	}
+}
+
+// sumAt is the sum of the series' totals at the end of d, in whole fen
+// while they fit.
+func sumAt(terms []*quota.Series, d quota.Date) decimal.Decimal {
+	var fen int64
+	for i, s := range terms {
+		f, ok := s.FenAt(d)
+		if !ok || f > 1<<61 || f < -(1<<61) || fen > 1<<61 || fen < -(1<<61) {
+			sum := decimal.New(fen, -2)
+			for _, s := range terms[i:] {
+				sum = sum.Add(s.At(d))
+			}
+			return sum
+		}
+		fen += f
+	}
+	return decimal.New(fen, -2)
 }

@@ -76,6 +76,11 @@ func (e *env) writeEvents(c *cli.Context, events eventSource, dryRun bool) (writ
 	if errors.Is(err, ledger.ErrMoved) {
 		return e.write(c, w, events, false)
 	}
+	if err == nil && res.written == 0 {
+		// Nothing to write (all duplicates): the head is the ledger's as it
+		// is now, which another writer may have moved since the check.
+		res.headSeq, res.headHash, err = w.Head()
+	}
 	return res, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -76,4 +77,28 @@ func TestImportAfterAnotherWriter(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A write with nothing new (a duplicate) prints the ledger's head as it is
+// after the write, not as it was when the write was checked.
+func TestDuplicateAfterAnotherWriterPrintsTheHead(t *testing.T) {
+	dir, db := smallLedger(t)
+	other := filepath.Join(dir, "other.jsonl")
+	require.NoError(t, os.WriteFile(other, []byte(`{"id":"q-other","type":"quota","date":"2023-02-01","year":2023,"kind":"general","to":"6523","amount":"1亿"}`+"\n"), 0o600))
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, now: time.Now, lockTimeout: time.Second}
+	e.betweenPhases = func() {
+		code, _, msg := runIn(t, "", "--db", db, "import", other)
+		require.Equal(t, 0, code, msg)
+	}
+	// lim-6523-g is already entry 4 of the small ledger, with this content.
+	code := e.run([]string{"debtledger", "--db", db, "record", "limit", "--id", "lim-6523-g", "--date", "2023-01-01",
+		"--unit", "6523", "--kind", "general", "--amount", "50亿"})
+	require.Equal(t, 0, code, errOut.String())
+	require.Contains(t, out.String(), "duplicate")
+	seq, verified := headSeq(t, db)
+	assert.Equal(t, uint64(44), seq)
+	head := regexp.MustCompile(`head \d+:[0-9a-f]{64}`).FindString(verified)
+	require.NotEmpty(t, head, verified)
+	assert.Contains(t, out.String(), head)
 }
