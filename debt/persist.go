@@ -34,6 +34,15 @@ const (
 // code, cannot pass for one.
 const cacheLayout = 1_000_003
 
+// CheckLayout refuses a core record of another layout than this
+// version's.
+func CheckLayout(core []byte) error {
+	if v := quota.NewReader(core).Uint(); v != cacheLayout {
+		return fmt.Errorf("layout %d, not %d", v, cacheLayout)
+	}
+	return nil
+}
+
 // Loader fetches a record from the cache by name; nil, nil when absent.
 type Loader func(unit string) ([]byte, error)
 
@@ -120,11 +129,12 @@ func Load(core []byte, load Loader) (*Book, error) {
 // a unit's records are needed: all that `balance` reads is the unit tree
 // and principal. Such a book is for queries only.
 func LoadTree(core []byte, load Loader) (*Book, error) {
+	if err := CheckLayout(core); err != nil {
+		return nil, err
+	}
 	b := New()
 	r := quota.NewReader(core)
-	if v := r.Uint(); v != cacheLayout {
-		return nil, fmt.Errorf("state cache of layout %d, not %d", v, cacheLayout)
-	}
+	r.Uint()
 	b.decodeCore(r)
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("state cache core: %w", err)

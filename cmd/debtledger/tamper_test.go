@@ -60,6 +60,17 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 			return nil
 		}))
 	},
+	// old-layout DB: make the cached core record claim the layout of an
+	// older version of debtledger, as an upgrade finds it.
+	"old-layout": func(ts *testscript.TestScript, neg bool, args []string) {
+		ts.Check(boltUpdate(ts.MkAbs(args[0]), func(tx *bolt.Tx) error {
+			st := tx.Bucket([]byte("state"))
+			core := st.Get([]byte("r/" + debt.CoreRecord))
+			_, n := binary.Uvarint(core)
+			old := append(binary.AppendUvarint(nil, 2), core[n:]...)
+			return st.Put([]byte("r/"+debt.CoreRecord), old)
+		}))
+	},
 	// rewrite-chain DB SEQ: rebuild the whole journal with entry SEQ's
 	// memo changed and every hash recomputed: only an anchor catches it.
 	"rewrite-chain": func(ts *testscript.TestScript, neg bool, args []string) {
