@@ -20,9 +20,12 @@ type Book struct {
 	Holdings map[string]map[string]*Holding
 	// packed holds, by unit then bond, holdings read from the cache and
 	// not yet used, still encoded (see packed.go).
-	packed    map[string]map[string][]byte
-	packing   bool                // PackHoldings
-	UnitBonds map[string][]string // bonds each unit has ever held, sorted
+	packed  map[string]map[string][]byte
+	packing bool // PackHoldings
+	// packedUses are uses of bond funds read from the cache and not yet
+	// used, still encoded (see packed.go).
+	packedUses map[UseKey][]byte
+	UnitBonds  map[string][]string // bonds each unit has ever held, sorted
 	// Principal is each unit's own outstanding principal per debt kind.
 	Principal map[quota.UnitKind]*quota.Series
 	// Subtree is each unit's subtree principal per debt kind (subtree.go).

@@ -354,6 +354,11 @@ func (b *Book) groupByUnit() *unitKeys {
 			g.uses[p.Unit] = append(g.uses[p.Unit], k)
 		}
 	}
+	for k := range b.packedUses {
+		if p := b.Projects[k.Project]; p != nil {
+			g.uses[p.Unit] = append(g.uses[p.Unit], k)
+		}
+	}
 	for k := range b.Planned {
 		g.planned[k.Unit] = append(g.planned[k.Unit], k)
 	}
@@ -405,13 +410,26 @@ func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
 		}
 		return uses[i].Bond < uses[j].Bond
 	})
-	writeLive(w, uses, func(k UseKey) []*quota.Series {
-		u := b.Uses[k]
-		return []*quota.Series{&u.Allocated, &u.Spent, &u.Unspent}
-	}, func(k UseKey) {
+	// Packed uses were written because they were live, and are copied as
+	// they are; decoded ones are written if live.
+	live := uses[:0:0]
+	for _, k := range uses {
+		if u := b.Uses[k]; u == nil || !u.Allocated.Empty() || !u.Spent.Empty() || !u.Unspent.Empty() {
+			live = append(live, k)
+		}
+	}
+	w.Uint(uint64(len(live)))
+	for _, k := range live {
 		w.String(k.Project)
 		w.String(k.Bond)
-	})
+		if u := b.Uses[k]; u != nil {
+			w.Series(&u.Allocated)
+			w.Series(&u.Spent)
+			w.Series(&u.Unspent)
+		} else {
+			w.Raw(b.packedUses[k])
+		}
+	}
 	hd := b.Hidden[unit]
 	if hd == nil {
 		hd = &HiddenDebt{}
@@ -486,6 +504,14 @@ func (b *Book) decodeUnit(r *quota.Reader, unit string) {
 	n = r.Len()
 	for i := 0; i < n; i++ {
 		project, bond := r.String(), r.String()
+		if b.packing && b.Uses[UseKey{bond, project}] == nil {
+			rest := r.Rest()
+			r.Series()
+			r.Series()
+			r.Series()
+			b.packUse(bond, project, rest[:len(rest)-len(r.Rest())])
+			continue
+		}
 		u := b.use(bond, project)
 		u.Allocated, u.Spent, u.Unspent = r.Series(), r.Series(), r.Series()
 	}

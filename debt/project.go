@@ -77,6 +77,9 @@ type Use struct {
 func (b *Book) use(bond, project string) *Use {
 	k := UseKey{bond, project}
 	u := b.Uses[k]
+	if u == nil && len(b.packedUses) > 0 {
+		u = b.unpackUse(k)
+	}
 	if u == nil {
 		if p := b.Projects[project]; p != nil {
 			k.Project = p.Code

@@ -66,6 +66,10 @@ const propWorld = `
 {"id":"o2","type":"opening","date":"2023-01-01","bond":"G0","unit":"6523","principal":"3亿"}
 {"id":"p1","type":"project","date":"2023-01-01","code":"P-652301","name":"路","unit":"652301","sector":"交通","kind":"general"}
 {"id":"p2","type":"project","date":"2023-01-01","code":"P-652302","name":"园","unit":"652302","sector":"园区","kind":"special"}
+{"id":"w0","type":"quota","date":"2023-01-10","year":2023,"kind":"general","from":"6523","to":"652301","amount":"1亿"}
+{"id":"w1","type":"onlend","date":"2023-02-01","bond":"G1","to":"6523","amount":"2亿"}
+{"id":"w2","type":"onlend","date":"2023-02-01","bond":"G1","from":"6523","to":"652301","amount":"0.5亿"}
+{"id":"w3","type":"allocate","date":"2023-02-01","bond":"G1","project":"P-652301","amount":"0.3亿"}
 `
 
 // TestPropertyCacheEqualsReplay: for random event sequences, the state
