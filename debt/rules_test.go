@@ -34,6 +34,16 @@ const rtBase = `
 {"id":"s1","type":"spend","date":"2023-04-20","project":"P1","bond":"G1","amount":"1亿"}
 `
 
+// rtRefinancingSettled: 652301 applies all its R1 proceeds, then receives
+// R2, which makes its refinancing holdings be ordered while R1 is settled.
+const rtRefinancingSettled = `{"id":"x","type":"onlend","date":"2023-02-27","bond":"R1","to":"6523","amount":"1亿"}
+{"id":"y","type":"onlend","date":"2023-02-28","bond":"R1","from":"6523","to":"652301","amount":"1亿"}
+{"id":"z","type":"repay","date":"2023-03-01","bond":"G0","unit":"652301","principal":"1亿","interest":"0","source":"refinancing","refinancing_bond":"R1"}
+{"id":"r2","type":"bond","date":"2023-02-27","code":"R2","name":"再融资二","kind":"general","purpose":"refinancing","maturity":"2030-02-27","rate":"2.8","interest":"annual"}
+{"id":"x2","type":"onlend","date":"2023-03-02","bond":"R2","to":"6523","amount":"0.5亿"}
+{"id":"y2","type":"onlend","date":"2023-03-03","bond":"R2","from":"6523","to":"652301","amount":"0.5亿"}
+`
+
 // rtApply applies JSONL lines to b, returning the first error and its line.
 func rtApply(t *testing.T, b *Book, events map[string]*quota.Event, jsonl string) (int, error) {
 	t.Helper()
@@ -98,23 +108,10 @@ func TestRulesRefuse(t *testing.T) {
 		// A refinancing holding applied in full, then reopened (by more
 		// proceeds, or by reversing the application), credits the limit
 		// again: the order of refinancing holdings that limit checks
-		// read (refs.go) must follow every change of their proceeds. R2
-		// makes the county's holdings be ordered while R1 is settled.
-		{"rule 2: refinancing proceeds received again after being applied", `{"id":"x","type":"onlend","date":"2023-02-27","bond":"R1","to":"6523","amount":"1亿"}
-{"id":"y","type":"onlend","date":"2023-02-28","bond":"R1","from":"6523","to":"652301","amount":"1亿"}
-{"id":"z","type":"repay","date":"2023-03-01","bond":"G0","unit":"652301","principal":"1亿","interest":"0","source":"refinancing","refinancing_bond":"R1"}
-{"id":"r2","type":"bond","date":"2023-02-27","code":"R2","name":"再融资二","kind":"general","purpose":"refinancing","maturity":"2030-02-27","rate":"2.8","interest":"annual"}
-{"id":"x2","type":"onlend","date":"2023-03-02","bond":"R2","to":"6523","amount":"0.5亿"}
-{"id":"y2","type":"onlend","date":"2023-03-03","bond":"R2","from":"6523","to":"652301","amount":"0.5亿"}
-{"id":"x3","type":"onlend","date":"2023-03-05","bond":"R1","to":"6523","amount":"0.5亿"}
+		// read (refs.go) must follow every change of their proceeds.
+		{"rule 2: refinancing proceeds received again after being applied", rtRefinancingSettled + `{"id":"x3","type":"onlend","date":"2023-03-05","bond":"R1","to":"6523","amount":"0.5亿"}
 {"id":"y3","type":"onlend","date":"2023-03-06","bond":"R1","from":"6523","to":"652301","amount":"0.5亿"}`, ""},
-		{"rule 2: refinancing application reversed after being applied", `{"id":"x","type":"onlend","date":"2023-02-27","bond":"R1","to":"6523","amount":"1亿"}
-{"id":"y","type":"onlend","date":"2023-02-28","bond":"R1","from":"6523","to":"652301","amount":"1亿"}
-{"id":"z","type":"repay","date":"2023-03-01","bond":"G0","unit":"652301","principal":"1亿","interest":"0","source":"refinancing","refinancing_bond":"R1"}
-{"id":"r2","type":"bond","date":"2023-02-27","code":"R2","name":"再融资二","kind":"general","purpose":"refinancing","maturity":"2030-02-27","rate":"2.8","interest":"annual"}
-{"id":"x2","type":"onlend","date":"2023-03-02","bond":"R2","to":"6523","amount":"0.5亿"}
-{"id":"y2","type":"onlend","date":"2023-03-03","bond":"R2","from":"6523","to":"652301","amount":"0.5亿"}
-{"id":"w","type":"reverse","date":"2023-03-10","entry":"z","reason":"错误"}`, ""},
+		{"rule 2: refinancing application reversed after being applied", rtRefinancingSettled + `{"id":"w","type":"reverse","date":"2023-03-10","entry":"z","reason":"错误"}`, ""},
 		{"rule 3: on-lent into the root beyond its quota", `{"id":"x","type":"bond","date":"2023-05-10","code":"G2","name":"二期","kind":"general","purpose":"new","maturity":"2033-05-10","rate":"2.9","interest":"annual"}
 {"id":"y","type":"onlend","date":"2023-05-12","bond":"G2","to":"6523","amount":"0.5亿"}`, "quota: 6523 would have 5.5亿 of 2023 new general bonds on-lent in against 5亿"},
 		{"rule 3: refinancing bonds use the refinancing scale", `{"id":"x","type":"onlend","date":"2023-02-27","bond":"R1","to":"6523","amount":"2.5亿"}`, "2023 refinancing bonds"},
