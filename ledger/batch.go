@@ -198,6 +198,9 @@ func (l *Ledger) Prepare(fn func(*Batch) error) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Sorting the new ids for the index is work the commit need not do
+	// while it holds the file.
+	b.sortIDs()
 	return &Prepared{b}, nil
 }
 
@@ -462,14 +465,21 @@ func (b *Batch) flush() error {
 	return nil
 }
 
+// sortIDs puts the pending ids in key order, once no more are looked up:
+// the look-up index by hash is dropped.
+func (b *Batch) sortIDs() {
+	if !b.sorted {
+		slices.SortFunc(b.order, func(x, y pendingID) int { return bytes.Compare(b.idOf(x), b.idOf(y)) })
+		b.sorted, b.byHash, b.collided = true, nil, nil
+	}
+}
+
 // putIDs writes the pending ids into the ids index, in key order.
 func (b *Batch) putIDs() error {
 	if len(b.order) == 0 {
 		return nil
 	}
-	if !b.sorted {
-		slices.SortFunc(b.order, func(x, y pendingID) int { return bytes.Compare(b.idOf(x), b.idOf(y)) })
-	}
+	b.sortIDs()
 	b.ids.FillPercent = b.idsFill(b.idOf(b.order[0]))
 	for _, p := range b.order {
 		v := b.alloc(8)

@@ -162,3 +162,29 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// Ids appended out of order are sorted for the index before Commit, and
+// every one is found after it.
+func TestCommitUnsortedIDs(t *testing.T) {
+	l := newLedger(t)
+	order := []int{5, 2, 9, 1, 7}
+	p, err := l.Prepare(func(b *Batch) error {
+		for _, i := range order {
+			if err := b.Append(testEntry(i)); err != nil {
+				return err
+			}
+		}
+		_, ok, err := b.Lookup("e-000009")
+		require.NoError(t, err)
+		require.True(t, ok)
+		return nil
+	})
+	require.NoError(t, err)
+	require.NoError(t, l.Commit(p))
+	for n, i := range order {
+		e, ok, err := l.Lookup(testEntry(i).ID)
+		require.NoError(t, err)
+		require.True(t, ok, i)
+		assert.Equal(t, uint64(n+1), e.Seq)
+	}
+}

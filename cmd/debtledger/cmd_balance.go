@@ -40,10 +40,7 @@ func balanceCommand(e *env) *cli.Command {
 			if by == "unit" {
 				units = q.book.Quota.Subtree(unit)
 			}
-			err = q.needPrincipal(units)
-			if err == nil {
-				err = q.book.NeedSubtreeTotals(unit)
-			}
+			err = q.needPrincipal(unit, units)
 			if err == nil && by == "bond" {
 				err = q.book.NeedUnits(unit)
 			}

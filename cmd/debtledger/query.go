@@ -82,16 +82,19 @@ func (q *queryCtx) need(unit string, subtree bool) error {
 	return nil
 }
 
-// needPrincipal loads the units' outstanding principal, their records
-// read in one transaction.
-func (q *queryCtx) needPrincipal(units []string) error {
-	names := make([]string, len(units))
-	for i, u := range units {
-		names[i] = debt.PrincipalRecordPrefix + u
+// needPrincipal loads the units' outstanding principal and unit's subtree
+// total, their records read in one transaction.
+func (q *queryCtx) needPrincipal(unit string, units []string) error {
+	names := []string{debt.SubtreeRecordPrefix + unit}
+	for _, u := range units {
+		names = append(names, debt.PrincipalRecordPrefix+u)
 	}
 	err := q.state.fetch(names)
 	if err == nil {
 		err = q.book.NeedPrincipal(units...)
+	}
+	if err == nil {
+		err = q.book.NeedSubtreeTotals(unit)
 	}
 	return err
 }
