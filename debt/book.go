@@ -21,7 +21,7 @@ type Book struct {
 	// packed holds, by unit then bond, holdings read from the cache and
 	// not yet used, still encoded (see packed.go).
 	packed  map[string]map[string][]byte
-	packing bool // PackHoldings
+	packing bool // PackOnLoad
 	// packedUses are uses of bond funds read from the cache and not yet
 	// used, still encoded (see packed.go).
 	packedUses map[UseKey][]byte

@@ -19,10 +19,10 @@ import (
 // holdingSeries is how many series a holding encodes (Holding.series).
 const holdingSeries = 9
 
-// PackHoldings makes the holdings loaded from now on stay packed until
-// used: for a write, which uses few of those it loads. A query that reads
-// every holding (a schedule) would only pay to pack and unpack them.
-func (b *Book) PackHoldings() { b.packing = true }
+// PackOnLoad makes the holdings and uses loaded from now on stay packed
+// until used: for a write, which uses few of those it loads. A query that
+// reads every holding (a schedule) would only pay to pack and unpack them.
+func (b *Book) PackOnLoad() { b.packing = true }
 
 // packable: a holding read from the cache may stay packed while packing,
 // unless it is of a refinancing bond (rule 2 reads every one of those,

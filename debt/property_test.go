@@ -157,7 +157,7 @@ func cloneBook(t require.TestingT, b *Book) *Book {
 func lazyBook(t require.TestingT, recs map[string][]byte) *Book {
 	c, err := Load(recs[CoreRecord], func(name string) ([]byte, error) { return recs[name], nil })
 	require.NoError(t, err)
-	c.PackHoldings()
+	c.PackOnLoad()
 	return c
 }
 

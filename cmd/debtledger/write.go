@@ -117,7 +117,7 @@ func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events
 	if err != nil {
 		return res, badInput("%s: %v", l.Path(), err)
 	}
-	b.PackHoldings()
+	b.PackOnLoad()
 	b.SetFinder(finderOf(batch.Lookup))
 	err = events(func(p pending) error {
 		body := p.body
