@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -47,21 +46,17 @@ type Batch struct {
 	// While the ids come in ascending order (zero-padded numbers, dates,
 	// ULIDs…), order itself is the index: a new id is past the last one
 	// and an older one is found by binary search. The first id out of
-	// order builds byHash, which finds an id by its seeded 64-bit hash,
-	// giving its index in order; keying a large map by the hash rather
-	// than the string halves its cost. The rare id whose hash another id
-	// already took goes into collided.
-	sorted   bool
-	byHash   map[uint64]uint32
-	collided map[string]uint64
-	seed     maphash.Seed
+	// order builds byHash (see idIndex).
+	sorted bool
+	byHash *idIndex
 	// probe is the last id pendingSeq looked for in byHash and did not
-	// find, with its hash and whether no id has that hash, so that adding
-	// it next need not hash it and probe the (large, cold) map again.
+	// find, with its tag and the free slot it found, so that adding it
+	// next need not hash it and probe the (large, cold) table again.
 	probe struct {
-		id   string
-		h    uint64
-		free bool
+		id         string
+		tag        uint32
+		free, size int // size: len(byHash.slots) when free was found
+		ok         bool
 	}
 	// lastMiss is the id the last Lookup did not find, so that Append of
 	// that id (the usual "look up, then append" of an idempotent import)
@@ -376,15 +371,12 @@ func (b *Batch) pendingSeq(id string) (uint64, bool) {
 		}
 		return 0, false
 	}
-	h := maphash.String(b.seed, id)
-	i, taken := b.byHash[h]
-	if taken && string(b.idOf(b.order[i])) == id {
+	tag := b.byHash.tagOf(id)
+	i, found, free := b.byHash.find(tag, func(i int) bool { return string(b.idOf(b.order[i])) == id })
+	if found {
 		return b.order[i].seq, true
 	}
-	if seq, ok := b.collided[id]; ok {
-		return seq, true
-	}
-	b.probe.id, b.probe.h, b.probe.free = id, h, !taken
+	b.probe.id, b.probe.tag, b.probe.free, b.probe.size, b.probe.ok = id, tag, free, len(b.byHash.slots), true
 	return 0, false
 }
 
@@ -399,34 +391,24 @@ func (b *Batch) addPending(id string, seq uint64) {
 		return
 	case b.sorted:
 		b.sorted = false
-		b.byHash = make(map[uint64]uint32, 2*n)
-		b.seed = maphash.MakeSeed()
+		b.byHash = newIDIndex(2 * n)
 		for i := range n {
-			b.hashID(i)
+			b.indexID(i)
 		}
 	}
-	b.hashID(n)
+	b.indexID(n)
 }
 
-// hashID indexes order[i] in byHash (or collided).
-func (b *Batch) hashID(i int) {
-	p := b.order[i]
-	id := b.idOf(p)
-	h, free := b.probe.h, b.probe.free && b.probe.id == string(id)
-	b.probe.free = false
-	if !free {
-		h = maphash.Bytes(b.seed, id)
-		_, taken := b.byHash[h]
-		free = !taken
+// indexID puts order[i] into byHash; no id before it is the same.
+func (b *Batch) indexID(i int) {
+	id := b.idOf(b.order[i])
+	tag, free := b.probe.tag, b.probe.free
+	if !b.probe.ok || b.probe.id != string(id) || b.probe.size != len(b.byHash.slots) {
+		tag = b.byHash.tagOf(string(id))
+		_, _, free = b.byHash.find(tag, func(int) bool { return false })
 	}
-	if free {
-		b.byHash[h] = uint32(i)
-		return
-	}
-	if b.collided == nil {
-		b.collided = make(map[string]uint64)
-	}
-	b.collided[string(id)] = p.seq
+	b.probe.ok = false
+	b.byHash.put(free, tag, i)
 }
 
 // stagedEntry decodes an entry appended in this batch.
@@ -470,7 +452,7 @@ func (b *Batch) flush() error {
 func (b *Batch) sortIDs() {
 	if !b.sorted {
 		slices.SortFunc(b.order, func(x, y pendingID) int { return bytes.Compare(b.idOf(x), b.idOf(y)) })
-		b.sorted, b.byHash, b.collided = true, nil, nil
+		b.sorted, b.byHash = true, nil
 	}
 }
 

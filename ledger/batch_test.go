@@ -3,7 +3,6 @@ package ledger
 import (
 	"bytes"
 	"errors"
-	"hash/maphash"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -70,8 +69,7 @@ func TestBatchLookup(t *testing.T) {
 }
 
 // TestPendingIDs exercises the in-batch id index on its own: ids in order,
-// then out of order (which switches to the hash map), then a forced hash
-// collision.
+// then out of order (which switches to the hash table).
 func TestPendingIDs(t *testing.T) {
 	b := &Batch{sorted: true}
 	ids := []string{"b", "d", "f", "c", "a", "e"}
@@ -90,19 +88,6 @@ func TestPendingIDs(t *testing.T) {
 			assert.False(t, found, absent)
 		}
 	}
-
-	// Pretend "g" hashes like "a": it must go to collided and still be found.
-	b.byHash[maphash.String(b.seed, "g")] = b.byHash[maphash.String(b.seed, "a")]
-	_, found := b.pendingSeq("g")
-	require.False(t, found)
-	b.addPending("g", 7)
-	assert.Equal(t, map[string]uint64{"g": 7}, b.collided)
-	seq, found := b.pendingSeq("g")
-	require.True(t, found)
-	assert.Equal(t, uint64(7), seq)
-	seq, found = b.pendingSeq("a")
-	require.True(t, found)
-	assert.Equal(t, uint64(5), seq)
 }
 
 func TestUnsortedBatch(t *testing.T) {
