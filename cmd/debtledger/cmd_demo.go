@@ -40,7 +40,7 @@ func demoCommand(e *env) *cli.Command {
 			defer l.Close()
 			const name = "changji-2023h1.jsonl"
 			dec := ledger.NewDecoder(bytes.NewReader(debtledger.ChangjiScenario), name)
-			res, err := e.write(c, l, func(yield func(pending) error) error {
+			res, err := e.write(c, l, func(_ *ledger.Batch, yield func(pending) error) error {
 				for {
 					line, err := dec.Next()
 					if errors.Is(err, io.EOF) {

@@ -38,7 +38,7 @@ func importCommand(e *env) *cli.Command {
 			// The first reading is the file already open; a second one
 			// (another writer came in between) opens it again.
 			first := true
-			events := func(yield func(pending) error) error {
+			events := func(batch *ledger.Batch, yield func(pending) error) error {
 				var r io.Reader = in
 				if !first {
 					again, _, err := e.openInput(name)
@@ -55,7 +55,7 @@ func importCommand(e *env) *cli.Command {
 					defer bar.Finish()
 				}
 				actor, at := e.stampOf(c)
-				return decodeLines(r, name, actor, at)(yield)
+				return decodeLines(r, name, actor, at)(batch, yield)
 			}
 			// An import allocates much and keeps most of it to the end: a
 			// lazier collector saves a third of its time, and the soft
@@ -93,23 +93,28 @@ func importCommand(e *env) *cli.Command {
 // actor at at) in a goroutine of its own, ahead of the single writer that
 // checks and appends, so that on two cores parsing and checking overlap.
 // Events arrive in file order; the first error stops the stream.
-func decodeLines(r io.Reader, name, actor, at string) func(yield func(pending) error) error {
-	return func(yield func(pending) error) error {
+func decodeLines(r io.Reader, name, actor, at string) eventSource {
+	return func(batch *ledger.Batch, yield func(pending) error) error {
 		type chunk struct {
 			items []pending
 			err   error
+		}
+		encoder, err := batch.NewEncoder()
+		if err != nil {
+			return err
 		}
 		ch := make(chan chunk, 8)
 		done := make(chan struct{})
 		defer close(done)
 		go func() {
 			defer close(ch)
+			// Before the stream ends: the batch may be committed then.
+			defer encoder.Close()
 			dec := ledger.NewDecoder(r, name)
 			dec.ReuseFields()
 			items := make([]pending, 0, 256)
 			types := debt.EventTypes()
 			var members []quota.Member // reused: decoding keeps none of it
-			var encoder ledger.Encoder
 			send := func(c chunk) bool {
 				select {
 				case ch <- c:

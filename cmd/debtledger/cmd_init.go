@@ -38,7 +38,7 @@ func initCommand(e *env) *cli.Command {
 			}
 			defer l.Close()
 			if first != nil {
-				if _, err := e.write(c, l, func(yield func(pending) error) error { return yield(*first) }, false); err != nil {
+				if _, err := e.write(c, l, func(_ *ledger.Batch, yield func(pending) error) error { return yield(*first) }, false); err != nil {
 					return err
 				}
 			}

@@ -113,7 +113,7 @@ func (e *env) recordOne(c *cli.Context, obj map[string]any) error {
 	if err != nil {
 		return badInput("%s: %v", db, err)
 	}
-	res, err := e.writeEvents(c, func(yield func(pending) error) error {
+	res, err := e.writeEvents(c, func(_ *ledger.Batch, yield func(pending) error) error {
 		return yield(pending{ev: ev, where: db})
 	}, false)
 	if err != nil {

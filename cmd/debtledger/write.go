@@ -40,9 +40,9 @@ type writeResult struct {
 	headHash            [32]byte
 }
 
-// eventSource yields a command's events in order; calling it again reads
-// them again.
-type eventSource func(yield func(pending) error) error
+// eventSource yields a command's events in order, for the batch they go
+// into; calling it again reads them again.
+type eventSource func(batch *ledger.Batch, yield func(pending) error) error
 
 // writeEvents writes events the way an auditor's query would want: they
 // are checked and encoded against a read-only view of the ledger, which
@@ -119,12 +119,18 @@ func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events
 	}
 	b.PackOnLoad()
 	b.SetFinder(finderOf(batch.Lookup))
-	err = events(func(p pending) error {
+	err = events(batch, func(p pending) error {
 		body := p.body
 		if body == nil {
 			body = quota.CanonicalBody(p.ev.Body)
 		}
-		old, exists, err := batch.Lookup(p.ev.ID)
+		var old *ledger.Entry
+		var exists bool
+		if p.enc.Valid() {
+			old, exists, err = batch.LookupEncoded(&p.enc)
+		} else {
+			old, exists, err = batch.Lookup(p.ev.ID)
+		}
 		if err != nil {
 			return err
 		}
