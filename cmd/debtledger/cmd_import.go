@@ -30,7 +30,20 @@ func importCommand(e *env) *cli.Command {
 				return badInput("import: want one FILE.jsonl (or - for stdin)")
 			}
 			name := c.Args().First()
-			in, size, err := e.openInput(name)
+			path := name
+			if name == "-" {
+				// Standard input is read once, into a private temporary
+				// file: a file can be checked read-only and read again if
+				// another writer comes in between, so an import from a
+				// pipe holds the ledger no longer than one from a file.
+				spooled, err := spool(e.stdin)
+				if err != nil {
+					return err
+				}
+				defer os.Remove(spooled)
+				path = spooled
+			}
+			in, size, err := openFile(name, path)
 			if err != nil {
 				return err
 			}
@@ -41,7 +54,7 @@ func importCommand(e *env) *cli.Command {
 			events := func(batch *ledger.Batch, yield func(pending) error) error {
 				var r io.Reader = in
 				if !first {
-					again, _, err := e.openInput(name)
+					again, _, err := openFile(name, path)
 					if err != nil {
 						return err
 					}
@@ -62,21 +75,7 @@ func importCommand(e *env) *cli.Command {
 			// million-line file within 1.5 GiB, and is a fifth faster
 			// than 1 GiB and GOGC 300 were (medians of 3: 9.5 s, 11.8 s).
 			defer tuneCollector(c.String("db"), 600, 1400<<20, 1)()
-			var res writeResult
-			if name == "-" {
-				// Standard input cannot be read twice: check and write it
-				// holding the file throughout.
-				l, err := e.openLedger(c, false)
-				if err != nil {
-					return err
-				}
-				defer l.Close()
-				if res, err = e.write(c, l, events, c.Bool("dry-run")); err != nil {
-					return err
-				}
-			} else {
-				res, err = e.writeEvents(c, events, c.Bool("dry-run"))
-			}
+			res, err := e.writeEvents(c, events, c.Bool("dry-run"))
 			if err != nil {
 				return err
 			}
@@ -169,11 +168,9 @@ func decodeLines(r io.Reader, name, actor, at string) eventSource {
 	}
 }
 
-func (e *env) openInput(name string) (io.ReadCloser, int64, error) {
-	if name == "-" {
-		return io.NopCloser(e.stdin), -1, nil
-	}
-	f, err := os.Open(name)
+// openFile opens the import file at path, named name in messages.
+func openFile(name, path string) (io.ReadCloser, int64, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, badInput("%s: cannot read: %v", name, errors.Unwrap(err))
 	}
@@ -183,6 +180,24 @@ func (e *env) openInput(name string) (io.ReadCloser, int64, error) {
 		return nil, 0, badInput("%s: not a file", name)
 	}
 	return f, st.Size(), nil
+}
+
+// spool copies r into a new temporary file, readable by its owner only,
+// and returns its path; the caller removes it.
+func spool(r io.Reader) (string, error) {
+	f, err := os.CreateTemp("", "debtledger-import-*.jsonl")
+	if err != nil {
+		return "", badInput("-: cannot keep standard input: %v", err)
+	}
+	_, err = io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", badInput("-: cannot keep standard input: %v", err)
+	}
+	return f.Name(), nil
 }
 
 // progress is a bar on a terminal, nil elsewhere (pipes, CI, tests).

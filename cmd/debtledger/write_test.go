@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,7 +16,8 @@ import (
 
 // An import is checked under a read-only view and committed after: when
 // another writer comes in between, the import is checked again against
-// what that writer left, holding the file.
+// what that writer left, holding the file. Standard input too: it is kept
+// in a temporary file, read again for the second check, then removed.
 func TestImportAfterAnotherWriter(t *testing.T) {
 	const interloper = `{"id":"q-x","type":"quota","date":"2023-02-01","year":2023,"kind":"general","to":"6523","amount":"1亿"}`
 	const second = `{"id":"q-y","type":"quota","date":"2023-02-01","year":2023,"kind":"special","to":"6523","amount":"2亿"}`
@@ -48,34 +50,50 @@ func TestImportAfterAnotherWriter(t *testing.T) {
 			headSeq: 44, entryIDs: []string{"q-x"}, absent: "q-y",
 		},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir, db := smallLedger(t)
-			file := filepath.Join(dir, "more.jsonl")
-			require.NoError(t, os.WriteFile(file, []byte(interloper+"\n"+second+"\n"), 0o600))
-			anotherFile := filepath.Join(dir, "another.jsonl")
-			require.NoError(t, os.WriteFile(anotherFile, []byte(tc.another+"\n"), 0o600))
+		for _, fromStdin := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/stdin=%v", tc.name, fromStdin), func(t *testing.T) {
+				dir, db := smallLedger(t)
+				tmp := t.TempDir()
+				t.Setenv("TMPDIR", tmp)
+				lines := interloper + "\n" + second + "\n"
+				file := filepath.Join(dir, "more.jsonl")
+				require.NoError(t, os.WriteFile(file, []byte(lines), 0o600))
+				anotherFile := filepath.Join(dir, "another.jsonl")
+				require.NoError(t, os.WriteFile(anotherFile, []byte(tc.another+"\n"), 0o600))
 
-			var out, errOut bytes.Buffer
-			e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, now: time.Now, lockTimeout: time.Second}
-			e.betweenPhases = func() {
-				code, _, msg := runIn(t, "", "--db", db, "import", anotherFile)
-				require.Equal(t, 0, code, msg)
-			}
-			code := e.run([]string{"debtledger", "--db", db, "import", file})
-			assert.Equal(t, tc.code, code, errOut.String())
-			assert.Contains(t, out.String(), tc.stdout)
-			assert.Contains(t, errOut.String(), tc.stderr)
-			seq, _ := headSeq(t, db)
-			assert.Equal(t, tc.headSeq, seq)
-			code, journal, _ := runIn(t, "", "--db", db, "--format", "json", "journal")
-			require.Equal(t, 0, code)
-			for _, id := range tc.entryIDs {
-				assert.Contains(t, journal, `"id":"`+id+`"`)
-			}
-			if tc.absent != "" {
-				assert.NotContains(t, journal, `"id":"`+tc.absent+`"`)
-			}
-		})
+				var out, errOut bytes.Buffer
+				e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, now: time.Now, lockTimeout: time.Second}
+				phases := 0
+				e.betweenPhases = func() {
+					phases++
+					code, _, msg := runIn(t, "", "--db", db, "import", anotherFile)
+					require.Equal(t, 0, code, msg)
+				}
+				args := []string{"debtledger", "--db", db, "import", file}
+				if fromStdin {
+					e.stdin = strings.NewReader(lines)
+					args[len(args)-1] = "-"
+				}
+				code := e.run(args)
+				assert.Equal(t, 1, phases, "checked read-only, then written")
+				spooled, err := os.ReadDir(tmp)
+				require.NoError(t, err)
+				assert.Empty(t, spooled, "temporary files left behind")
+				assert.Equal(t, tc.code, code, errOut.String())
+				assert.Contains(t, out.String(), tc.stdout)
+				assert.Contains(t, errOut.String(), tc.stderr)
+				seq, _ := headSeq(t, db)
+				assert.Equal(t, tc.headSeq, seq)
+				code, journal, _ := runIn(t, "", "--db", db, "--format", "json", "journal")
+				require.Equal(t, 0, code)
+				for _, id := range tc.entryIDs {
+					assert.Contains(t, journal, `"id":"`+id+`"`)
+				}
+				if tc.absent != "" {
+					assert.NotContains(t, journal, `"id":"`+tc.absent+`"`)
+				}
+			})
+		}
 	}
 }
 
