@@ -71,10 +71,10 @@ func (w *Writer) Series(s *Series) {
 	for _, p := range s.Points {
 		body.Uint(uint64(p.Date - prev))
 		prev = p.Date
-		if p.big == nil {
-			body.Uint(uint64(p.fen<<1) ^ uint64(p.fen>>63))
+		if fen, ok := p.fen(); ok {
+			body.Uint(uint64(fen<<1) ^ uint64(fen>>63))
 		} else {
-			body.Amount(*p.big)
+			body.Amount(p.Total())
 		}
 	}
 	w.Uint(uint64(len(body.buf)))
@@ -202,9 +202,13 @@ func (r *Reader) points() []Point {
 		// Totals in fen, nearly all of them, are read without a decimal.
 		v := r.Uint()
 		if fen := int64(v>>1) ^ -int64(v&1); v != bigMarker && fen < fenLimit && fen > -fenLimit {
-			pts = append(pts, Point{Date: prev, fen: fen})
+			p := Point{Date: prev}
+			p.setFen(fen)
+			pts = append(pts, p)
+		} else if p, ok := pointOf(prev, r.amountAfter(v)); ok {
+			pts = append(pts, p)
 		} else {
-			pts = append(pts, NewPoint(prev, r.amountAfter(v)))
+			r.Fail()
 		}
 	}
 	return pts

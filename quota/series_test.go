@@ -220,6 +220,14 @@ func TestSeriesModel(t *testing.T) {
 				fen = 0
 			}
 			delta := decimal.New(int64(fen), -2)
+			// Now and then an amount so large that totals cross 2^62 and
+			// 2^64 fen either way, which a point holds in its high bits.
+			switch rapid.IntRange(0, 9).Draw(rt, "scale") {
+			case 0:
+				delta = decimal.New(rapid.Int64Range(-1<<62, 1<<62).Draw(rt, "large"), -2)
+			case 1:
+				delta = delta.Mul(decimal.New(1, 24))
+			}
 			s.Add(date, delta)
 			m = append(m, struct {
 				date  Date
@@ -247,6 +255,15 @@ func TestSeriesModel(t *testing.T) {
 		}
 		if !s.Final().Equal(m.at(NoDate)) {
 			rt.Fatalf("Final %s, model %s", s.Final(), m.at(NoDate))
+		}
+		// The cache's encoding keeps every total.
+		var w Writer
+		w.Series(&s)
+		cached := NewReader(w.Bytes()).Series()
+		for i := 0; i < span; i++ {
+			if x := day(i); !cached.At(x).Equal(m.at(x)) {
+				rt.Fatalf("cached At(%s) = %s, model %s", x, cached.At(x), m.at(x))
+			}
 		}
 
 		for i := 0; i < span; i++ {
