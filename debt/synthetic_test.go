@@ -41,3 +41,43 @@ func TestSyntheticLedger(t *testing.T) {
 	require.Equal(t, recs, cloneBook(t, b).Records(true))
 	require.Empty(t, b.Violations())
 }
+
+// BenchmarkRules is the single writer's share of an import, in process:
+// every rule of a synthetic national ledger's events, decoded beforehand.
+// It is what bounds import speed (the parsing core and the write to the
+// file come on top); ns/event here is the number to lower.
+//
+//	go test ./debt -run '^$' -bench Rules -benchtime 3x
+func BenchmarkRules(b *testing.B) {
+	const n = 200_000
+	var buf bytes.Buffer
+	require.NoError(b, Synthesize(&buf, n, 1))
+	var events []*quota.Event
+	sc := bufio.NewScanner(&buf)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		dec.UseNumber()
+		var obj map[string]any
+		require.NoError(b, dec.Decode(&obj))
+		ev, err := Decode(rtPlain(obj).(map[string]any))
+		require.NoError(b, err)
+		events = append(events, ev)
+	}
+	byID := map[string]*quota.Event{}
+	for _, ev := range events {
+		byID[ev.ID] = ev
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		book := New()
+		book.SetFinder(func(id string) (*quota.Event, error) { return byID[id], nil })
+		for i, ev := range events {
+			if err := book.Apply(ev); err != nil {
+				b.Fatalf("event %d: %v", i, err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
+}
