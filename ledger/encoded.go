@@ -20,7 +20,8 @@ type Encoded struct {
 	before []byte // the canonical encoding up to `"seq":`
 	after  []byte // from `,"type":` to the end
 	// absentFrom is set when the encoder found no entry with this id in
-	// the ledger as it was at that head (see Batch.NewEncoder).
+	// the ledger; it is the head of the batch the encoder was made for,
+	// which the encoder's view shows too (see Batch.NewEncoder).
 	absentFrom *head
 }
 
@@ -52,12 +53,14 @@ type Encoder struct {
 }
 
 // NewEncoder returns an Encoder that also looks each id up among the
-// entries committed before the batch began, on a read-only view of its
-// own: the goroutine that encodes an import, not the single writer, pays
-// for that look-up in the (large) ids index. An id it finds absent is
-// looked up by the batch only among its own appends. Call it in the
-// batch's goroutine, use the Encoder in one goroutine, and Close it before
-// the batch ends.
+// committed entries, on a read-only view of its own: the goroutine that
+// encodes an import, not the single writer, pays for that look-up in the
+// (large) ids index. An id it finds absent is looked up by the batch only
+// among its own appends. The view must show the batch's own starting
+// state: use it within Prepare on a ledger opened read-only (which no
+// writer can change meanwhile), or within Update. Call it in the batch's
+// goroutine, use the Encoder in one goroutine, and Close it before the
+// batch ends.
 func (b *Batch) NewEncoder() (*Encoder, error) {
 	if b.tx == nil {
 		return nil, errBatchClosed
@@ -84,7 +87,7 @@ func (en *Encoder) Close() {
 
 // screen marks x absent from the committed ledger if its id is not there.
 func (en *Encoder) screen(x *Encoded) error {
-	if en.ids == nil || len(x.id) > maxIDLen {
+	if en.ids == nil {
 		return nil
 	}
 	var found bool

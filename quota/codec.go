@@ -189,6 +189,9 @@ func (r *Reader) Series() Series {
 	return Series{raw: body}
 }
 
+// cachedHiBits bounds the totals a cache may hold: |total| < 2^(64+cachedHiBits) fen.
+const cachedHiBits = 24
+
 // points reads a series' body: its count, then its points.
 func (r *Reader) points() []Point {
 	n := r.Len()
@@ -205,9 +208,12 @@ func (r *Reader) points() []Point {
 			p := Point{Date: prev}
 			p.setFen(fen)
 			pts = append(pts, p)
-		} else if p, ok := pointOf(prev, r.amountAfter(v)); ok {
+		} else if p, ok := pointOf(prev, r.amountAfter(v)); ok && p.hi>>cachedHiBits == p.hi>>31 {
 			pts = append(pts, p)
 		} else {
+			// Beyond what any ledger reaches, and too close to the 96-bit
+			// edge for later sums: a damaged cache, refused here rather
+			// than overflowing in a later Add.
 			r.Fail()
 		}
 	}

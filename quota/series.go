@@ -85,7 +85,7 @@ func toFen(d decimal.Decimal) (int64, bool) {
 }
 
 // pointOf is a point with the given total, rounded to the fen; ok is
-// false when the total is beyond 96 bits.
+// false when its magnitude needs more than 95 bits (96 with the sign).
 func pointOf(d Date, total decimal.Decimal) (p Point, ok bool) {
 	p.Date = d
 	if fen, small := toFen(total); small {

@@ -226,7 +226,7 @@ func TestSeriesModel(t *testing.T) {
 			case 0:
 				delta = decimal.New(rapid.Int64Range(-1<<62, 1<<62).Draw(rt, "large"), -2)
 			case 1:
-				delta = delta.Mul(decimal.New(1, 24))
+				delta = delta.Mul(decimal.New(1, 21))
 			}
 			s.Add(date, delta)
 			m = append(m, struct {
@@ -324,4 +324,45 @@ func TestSeriesZeroValueUsable(t *testing.T) {
 	require.Len(t, s.Points, 1)
 	assert.Equal(t, d("2023-01-01"), s.Points[0].Date)
 	assert.True(t, s.Points[0].Total().Equal(dec("1")))
+}
+
+// TestCachedSeriesBeyondReach: a cache holding a total no ledger reaches
+// (damaged) is refused when read, rather than overflowing a later Add;
+// totals far beyond any real figure but within reach are kept.
+func TestCachedSeriesBeyondReach(t *testing.T) {
+	for _, tc := range []struct {
+		total string
+		ok    bool
+	}{
+		{"92233720368547758.07", true},            // 2^63−1 fen
+		{"-1000000000000000000000000", true},      // −10^24 yuan, 2^86.7 fen
+		{"3094850098213450687247810.55", true},    // 2^88−1 fen
+		{"3094850098213450687247810.56", false},   // 2^88 fen
+		{"-3094850098213450687247810.56", true},   // −2^88 fen
+		{"-3094850098213450687247810.57", false},  // −2^88−1 fen
+		{"396140812571321687967719751.68", false}, // 2^95 fen: beyond 96 bits
+		{"99999999999999999999999999999999999999.00", false},
+	} {
+		var w Writer
+		w.Uint(1) // one point
+		w.Uint(uint64(d("2023-01-01")))
+		w.Amount(dec(tc.total))
+		body := w.Bytes()
+		var rec Writer
+		rec.Uint(uint64(len(body)))
+		rec.Raw(body)
+		r := NewReader(rec.Bytes())
+		s := r.Series()
+		require.NoError(t, r.Err(), tc.total)
+		got := NewReader(s.raw)
+		pts := got.points()
+		if tc.ok {
+			require.NoError(t, got.Err(), tc.total)
+			require.Len(t, pts, 1)
+			assert.True(t, pts[0].Total().Equal(dec(tc.total)), tc.total)
+			s.Add(d("2023-01-02"), dec("1000000000000000")) // no panic
+		} else {
+			assert.ErrorIs(t, got.Err(), ErrDamaged, tc.total)
+		}
+	}
 }

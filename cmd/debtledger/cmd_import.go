@@ -72,8 +72,10 @@ func importCommand(e *env) *cli.Command {
 			}
 			// An import allocates much and keeps most of it to the end: a
 			// lazy collector within a soft limit of 1.4 GiB keeps a
-			// million-line file within 1.5 GiB, and is a fifth faster
-			// than 1 GiB and GOGC 300 were (medians of 3: 9.5 s, 11.8 s).
+			// million-line file into a new ledger within 1.5 GiB, and is
+			// a fifth faster than 1 GiB and GOGC 300 were (medians of 3:
+			// 9.5 s, 11.8 s). Into a large ledger the limit grows with
+			// the file (see tuneCollector).
 			defer tuneCollector(c.String("db"), 600, 1400<<20, 1)()
 			res, err := e.writeEvents(c, events, c.Bool("dry-run"))
 			if err != nil {
@@ -104,12 +106,18 @@ func decodeLines(r io.Reader, name, actor, at string) eventSource {
 			return err
 		}
 		ch := make(chan chunk, 8)
-		done := make(chan struct{})
-		defer close(done)
+		done := make(chan struct{})   // the writer stopped reading
+		exited := make(chan struct{}) // the encoder is closed
+		defer func() {
+			// The encoder's view of the ledger ends before the batch does,
+			// when the writer stops early too.
+			close(done)
+			<-exited
+		}()
 		go func() {
-			defer close(ch)
-			// Before the stream ends: the batch may be committed then.
+			defer close(exited)
 			defer encoder.Close()
+			defer close(ch)
 			dec := ledger.NewDecoder(r, name)
 			dec.ReuseFields()
 			items := make([]pending, 0, 256)
@@ -141,6 +149,11 @@ func decodeLines(r io.Reader, name, actor, at string) eventSource {
 				}
 				body := quota.CanonicalBody(ev.Body)
 				enc, err := encoder.Encode(entryOf(ev, body, actor, at))
+				var damaged *ledger.Error
+				if errors.As(err, &damaged) {
+					send(chunk{items: items, err: err}) // the ledger's fault, not the line's
+					return
+				}
 				if err != nil {
 					send(chunk{items: items, err: badInput("%s: line %d: %v", name, line.No, err)})
 					return
