@@ -65,6 +65,7 @@ type Book struct {
 	catalogPending  bool // LoadTree: the catalog is read with the first unit
 	dirty           map[string]bool
 	dirtySubtree    map[string]bool
+	chains          map[quota.UnitKind][]*quota.Series // see principalChain
 }
 
 // New is an empty book. find looks earlier entries up by id.
@@ -89,6 +90,7 @@ func New() *Book {
 		Reversed:     map[string]quota.Date{},
 		dirty:        map[string]bool{},
 		dirtySubtree: map[string]bool{},
+		chains:       map[quota.UnitKind][]*quota.Series{},
 	}
 	b.Quota.SetExposure(b)
 	return b
@@ -158,7 +160,9 @@ func (b *Book) Apply(ev *quota.Event) error {
 		return err
 	}
 	for _, u := range units {
-		b.dirty[u] = true
+		if !b.dirty[u] { // a look-up costs less than an assignment
+			b.dirty[u] = true
+		}
 	}
 	h := &ev.Header
 	switch e := ev.Body.(type) {

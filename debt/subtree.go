@@ -38,12 +38,30 @@ func (b *Book) principalMoved(unit, kind string, d quota.Date, amount decimal.De
 	if neg {
 		move = (*quota.Series).Sub
 	}
+	chain := b.chains[quota.UnitKind{Unit: unit, Kind: kind}]
+	if chain == nil {
+		chain = b.principalChain(unit, kind)
+	}
+	for _, s := range chain {
+		move(s, d, amount)
+	}
+}
+
+// principalChain lists, and keeps, the series a change of unit's principal
+// of kind moves: its own total, then the subtree totals of it and every
+// ancestor, which it marks changed. Finding them takes a dozen map look-ups
+// and every on-lending and repayment moves principal. They stay the same
+// series for the book's life: a unit's records, and its ancestors' subtree
+// totals, are loaded before anything of it moves (Apply, needAncestry).
+func (b *Book) principalChain(unit, kind string) []*quota.Series {
 	code := b.Quota.Code(unit)
-	move(series(b.Principal, quota.UnitKind{Unit: code, Kind: kind}), d, amount)
+	chain := []*quota.Series{series(b.Principal, quota.UnitKind{Unit: code, Kind: kind})}
 	for u := b.Quota.Units[code]; u != nil; u = b.Quota.Units[u.Parent] {
-		move(series(b.Subtree, quota.UnitKind{Unit: u.Code, Kind: kind}), d, amount)
+		chain = append(chain, series(b.Subtree, quota.UnitKind{Unit: u.Code, Kind: kind}))
 		b.dirtySubtree[u.Code] = true
 	}
+	b.chains[quota.UnitKind{Unit: code, Kind: kind}] = chain
+	return chain
 }
 
 // needAncestry loads the subtree totals of units and of their ancestors:

@@ -70,6 +70,12 @@ var (
 
 // toFen gives an amount as whole fen when it is one and fits.
 func toFen(d decimal.Decimal) (int64, bool) {
+	// Every parsed amount is at the fen's scale; below 10^18 fen it fits
+	// without the two big-integer comparisons below (NumDigits is exact
+	// and cheap up to 2^53).
+	if d.Exponent() == -2 && d.NumDigits() <= 18 {
+		return d.CoefficientInt64(), true
+	}
 	if d.Exponent() != -2 {
 		if d.Exponent() > -2 || !d.Equal(d.Round(2)) {
 			d = d.Round(2)
