@@ -75,6 +75,15 @@ type Batch struct {
 	// hasState: PutState wrote cached records, so the batch is a change
 	// even without appends.
 	hasState bool
+
+	// source is the encoder every append so far came from (see trusts);
+	// mixed: not all appends came from one encoder of this batch.
+	source *Encoder
+	mixed  bool
+	// indexed is how many of order byHash holds: ids are indexed only
+	// when one is looked up, which an import whose encoder vouches for
+	// every id never does.
+	indexed int
 }
 
 type pendingID struct {
@@ -195,7 +204,9 @@ func (l *Ledger) Prepare(fn func(*Batch) error) (*Prepared, error) {
 	}
 	// Sorting the new ids for the index is work the commit need not do
 	// while it holds the file.
-	b.sortIDs()
+	if err := b.sortIDs(); err != nil {
+		return nil, err
+	}
 	return &Prepared{b}, nil
 }
 
@@ -334,6 +345,7 @@ func (b *Batch) Append(e *Entry) error {
 		b.seq, b.hash = seq, hash
 		b.hasLastMiss = false
 		b.addPending(e.ID, seq)
+		b.appendedFrom(nil)
 		return nil
 	}))
 }
@@ -371,6 +383,9 @@ func (b *Batch) pendingSeq(id string) (uint64, bool) {
 		}
 		return 0, false
 	}
+	for ; b.indexed < n; b.indexed++ {
+		b.indexID(b.indexed)
+	}
 	tag := b.byHash.tagOf(id)
 	i, found, free := b.byHash.find(tag, func(i int) bool { return string(b.idOf(b.order[i])) == id })
 	if found {
@@ -392,11 +407,8 @@ func (b *Batch) addPending(id string, seq uint64) {
 	case b.sorted:
 		b.sorted = false
 		b.byHash = newIDIndex(2 * n)
-		for i := range n {
-			b.indexID(i)
-		}
 	}
-	b.indexID(n)
+	// pendingSeq indexes it, and any before it, when it next looks.
 }
 
 // indexID puts order[i] into byHash; no id before it is the same.
@@ -448,12 +460,20 @@ func (b *Batch) flush() error {
 }
 
 // sortIDs puts the pending ids in key order, once no more are looked up:
-// the look-up index by hash is dropped.
-func (b *Batch) sortIDs() {
+// the look-up index by hash is dropped. Sorted, an id appended twice would
+// sit next to itself: refused, as a last guard of idempotency (each append
+// checked it, or its encoder vouched for it).
+func (b *Batch) sortIDs() error {
 	if !b.sorted {
 		slices.SortFunc(b.order, func(x, y pendingID) int { return bytes.Compare(b.idOf(x), b.idOf(y)) })
-		b.sorted, b.byHash = true, nil
+		b.sorted, b.byHash, b.indexed = true, nil, 0
 	}
+	for i := 1; i < len(b.order); i++ {
+		if id := b.idOf(b.order[i]); bytes.Equal(id, b.idOf(b.order[i-1])) {
+			return fmt.Errorf("ledger: id %q appended twice in one batch: %w", id, ErrDuplicateID)
+		}
+	}
+	return nil
 }
 
 // putIDs writes the pending ids into the ids index, in key order.
@@ -461,7 +481,9 @@ func (b *Batch) putIDs() error {
 	if len(b.order) == 0 {
 		return nil
 	}
-	b.sortIDs()
+	if err := b.sortIDs(); err != nil {
+		return err
+	}
 	b.ids.FillPercent = b.idsFill(b.idOf(b.order[0]))
 	for _, p := range b.order {
 		v := b.alloc(8)

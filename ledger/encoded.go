@@ -23,6 +23,16 @@ type Encoded struct {
 	// the ledger; it is the head of the batch the encoder was made for,
 	// which the encoder's view shows too (see Batch.NewEncoder).
 	absentFrom *head
+
+	// Set by a batch's encoder, for the batch to trust while every entry
+	// it has appended came from that encoder (Batch.trusts):
+	from  *Encoder
+	first bool // no earlier entry of the encoder has this id
+	// spec is the sequence number the encoder hashed the entry at (0:
+	// none), chained to prev, assuming every earlier entry it found new
+	// is appended; the hash is in val's first 32 bytes.
+	spec uint64
+	prev [32]byte
 }
 
 // head names a state of the ledger: its last entry's sequence number and
@@ -45,11 +55,17 @@ type Encoder struct {
 
 	// Set by Batch.NewEncoder: the committed ids, read on a view of the
 	// encoder's own, and the head that view shows.
-	l   *Ledger
-	tx  *bolt.Tx
-	ids *bolt.Bucket
-	at  *head
-	key []byte
+	l     *Ledger
+	batch *Batch
+	tx    *bolt.Tx
+	ids   *bolt.Bucket
+	at    *head
+	key   []byte
+	// seen holds the ids encoded so far; chain is the head the batch
+	// will have if it appends every entry found new so far.
+	seen    *hashSet
+	chain   head
+	scratch []byte
 }
 
 // NewEncoder returns an Encoder that also looks each id up among the
@@ -69,7 +85,8 @@ func (b *Batch) NewEncoder() (*Encoder, error) {
 	if err != nil {
 		return nil, b.l.classify(err)
 	}
-	en := &Encoder{l: b.l, tx: tx, at: &head{b.startSeq, b.startHash}}
+	at := &head{b.startSeq, b.startHash}
+	en := &Encoder{l: b.l, batch: b, tx: tx, at: at, seen: newHashSet(), chain: *at}
 	if en.ids = tx.Bucket(bucketIDs); en.ids == nil {
 		tx.Rollback()
 		return nil, b.l.corrupt(fmt.Sprintf("no %q bucket (not a debtledger file?)", bucketIDs))
@@ -122,7 +139,33 @@ func (en *Encoder) Encode(e *Entry) (Encoded, error) {
 	if err := en.screen(&x); err != nil {
 		return Encoded{}, err
 	}
+	if en.batch != nil {
+		en.anticipate(&x)
+	}
 	return x, nil
+}
+
+// anticipate marks x for its batch: whether an earlier entry of this
+// encoder had its id and, for an entry that is new to the ledger and to
+// the encoder (so the batch will append it, unless it refuses the whole
+// import), its hash at the sequence number it will have. The parsing core
+// hashes, and the single writer only checks that the chain is the one it
+// built.
+func (en *Encoder) anticipate(x *Encoded) {
+	x.from = en
+	x.first = en.seen.add(x.id)
+	if !x.first || x.absentFrom == nil {
+		return // a duplicate the batch will likely skip: not chained
+	}
+	seq := en.chain.seq + 1
+	en.scratch = append(en.scratch[:0], en.chain.hash[:]...)
+	en.scratch = append(en.scratch, x.before...)
+	en.scratch = strconv.AppendUint(en.scratch, seq, 10)
+	en.scratch = append(en.scratch, x.after...)
+	hash := sha256.Sum256(en.scratch)
+	copy(x.val, hash[:])
+	x.spec, x.prev = seq, en.chain.hash
+	en.chain = head{seq, hash}
 }
 
 // carve returns n bytes from *chunk, starting a new chunk when it is full.
@@ -143,29 +186,57 @@ func (b *Batch) AppendEncoded(x *Encoded) (seq uint64, hash [32]byte, err error)
 		return 0, hash, errBatchClosed
 	}
 	err = b.l.classify(guard(nil, func() error {
-		if b.screened(x) {
+		switch {
+		case b.screened(x) && x.first && b.trusts(x):
+			// New to the ledger and to every entry appended so far.
+		case b.screened(x):
 			if seq, dup := b.pendingSeq(x.id); dup {
 				return fmt.Errorf("id %q is already in the ledger (entry %d): %w", x.id, seq, ErrDuplicateID)
 			}
-		} else if !b.hasLastMiss || b.lastMiss != x.id {
+		case !b.hasLastMiss || b.lastMiss != x.id:
 			if err := b.checkNew(x.id); err != nil {
 				return err
 			}
 		}
 		seq = b.seq + 1
-		b.scratch = append(b.scratch[:0], b.hash[:]...)
-		b.scratch = append(b.scratch, x.before...)
-		b.scratch = strconv.AppendUint(b.scratch, seq, 10)
-		b.scratch = append(b.scratch, x.after...)
-		hash = sha256.Sum256(b.scratch)
-		copy(x.val, hash[:])
+		if x.spec == seq && x.prev == b.hash {
+			copy(hash[:], x.val) // the encoder's hash, of this very chain
+		} else {
+			b.scratch = append(b.scratch[:0], b.hash[:]...)
+			b.scratch = append(b.scratch, x.before...)
+			b.scratch = strconv.AppendUint(b.scratch, seq, 10)
+			b.scratch = append(b.scratch, x.after...)
+			hash = sha256.Sum256(b.scratch)
+			copy(x.val, hash[:])
+		}
 		b.staged = append(b.staged, x.val)
 		b.seq, b.hash = seq, hash
 		b.hasLastMiss = false
 		b.addPending(x.id, seq)
+		b.appendedFrom(x.from)
 		return nil
 	}))
 	return seq, hash, err
+}
+
+// trusts reports whether x's marks hold for this batch: its encoder is
+// this batch's, and every entry appended so far came from it (so an id it
+// had not seen is not among them).
+func (b *Batch) trusts(x *Encoded) bool {
+	return x.from != nil && x.from.batch == b && !b.mixed && (b.source == nil || b.source == x.from)
+}
+
+// appendedFrom notes the source of an append (nil: not an encoder of this
+// batch), for trusts.
+func (b *Batch) appendedFrom(en *Encoder) {
+	switch {
+	case en == nil || en.batch != b:
+		b.mixed = true
+	case b.source == nil:
+		b.source = en
+	case b.source != en:
+		b.mixed = true
+	}
 }
 
 // screened reports whether x's encoder found its id absent from the ledger
@@ -182,6 +253,10 @@ func (b *Batch) LookupEncoded(x *Encoded) (e *Entry, ok bool, err error) {
 	}
 	if b.tx == nil {
 		return nil, false, errBatchClosed
+	}
+	if x.first && b.trusts(x) {
+		b.lastMiss, b.hasLastMiss = x.id, true
+		return nil, false, nil
 	}
 	err = b.l.classify(guard(nil, func() error {
 		if seq, found := b.pendingSeq(x.id); found {

@@ -89,3 +89,105 @@ func TestEncoderClosed(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok)
 }
+
+// TestEncoderVouches: what a batch's encoder marks (an id new to it, the
+// entry's hash at the sequence number it anticipates) is trusted only while
+// every append came from that encoder, and the hash only when the chain is
+// the batch's own; otherwise the batch checks and hashes itself. Every
+// case ends in a ledger that verifies.
+func TestEncoderVouches(t *testing.T) {
+	rollback := errors.New("roll back")
+	type step struct {
+		encoder int // 0: plain Append; 1, 2: that encoder of the batch
+		entry   int
+		skip    bool // encode but do not append (as a duplicate would be)
+		dup     bool // the append is refused as a duplicate
+	}
+	for _, tc := range []struct {
+		name  string
+		steps []step
+	}{
+		{"one encoder, all appended", []step{{1, 5, false, false}, {1, 3, false, false}, {1, 9, false, false}, {1, 4, false, false}}},
+		{"one skipped: later hashes recomputed", []step{{1, 5, false, false}, {1, 3, true, false}, {1, 9, false, false}, {1, 4, false, false}}},
+		{"the same id twice in the file", []step{{1, 5, false, false}, {1, 3, false, false}, {1, 5, false, true}, {1, 4, false, false}}},
+		{"a plain append first", []step{{0, 5, false, false}, {1, 5, false, true}, {1, 3, false, false}}},
+		{"a plain append between", []step{{1, 3, false, false}, {0, 5, false, false}, {1, 5, false, true}, {1, 4, false, false}}},
+		{"two encoders", []step{{1, 3, false, false}, {2, 5, false, false}, {1, 5, false, true}, {2, 3, false, true}, {1, 4, false, false}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newLedger(t)
+			appendEntries(t, l, 1, 2)
+			require.NoError(t, l.Update(func(b *Batch) error {
+				encoders := map[int]*Encoder{}
+				for i := 1; i <= 2; i++ {
+					en, err := b.NewEncoder()
+					require.NoError(t, err)
+					defer en.Close()
+					encoders[i] = en
+				}
+				for k, s := range tc.steps {
+					var err error
+					if s.encoder == 0 {
+						if s.skip {
+							continue
+						}
+						err = b.Append(testEntry(s.entry))
+					} else {
+						x, encErr := encoders[s.encoder].Encode(testEntry(s.entry))
+						require.NoError(t, encErr)
+						if s.skip {
+							continue
+						}
+						if _, found, lookErr := b.LookupEncoded(&x); assert.NoError(t, lookErr) {
+							assert.Equal(t, s.dup, found, "step %d: found by LookupEncoded", k)
+						}
+						_, _, err = b.AppendEncoded(&x)
+					}
+					if s.dup {
+						assert.ErrorIs(t, err, ErrDuplicateID, "step %d", k)
+					} else {
+						assert.NoError(t, err, "step %d", k)
+					}
+				}
+				return nil
+			}))
+			require.NoError(t, l.Verify(nil))
+		})
+	}
+
+	// An encoder's marks mean nothing to another batch.
+	l := newLedger(t)
+	var kept Encoded
+	require.ErrorIs(t, l.Update(func(b *Batch) error {
+		en, err := b.NewEncoder()
+		require.NoError(t, err)
+		defer en.Close()
+		kept, err = en.Encode(testEntry(1))
+		require.NoError(t, err)
+		return rollback
+	}), rollback)
+	require.NoError(t, l.Update(func(b *Batch) error {
+		require.NoError(t, b.Append(testEntry(1)))
+		assert.False(t, b.trusts(&kept))
+		_, found, err := b.LookupEncoded(&kept)
+		require.NoError(t, err)
+		assert.True(t, found)
+		_, _, err = b.AppendEncoded(&kept)
+		assert.ErrorIs(t, err, ErrDuplicateID)
+		return nil
+	}))
+	require.NoError(t, l.Verify(nil))
+}
+
+// TestSortIDsRefusesTwice: the last guard, if an id ever got into a batch
+// twice.
+func TestSortIDsRefusesTwice(t *testing.T) {
+	b := &Batch{sorted: true}
+	for i, id := range []string{"b", "a", "c"} {
+		b.addPending(id, uint64(i+1))
+	}
+	require.NoError(t, b.sortIDs())
+	b.sorted = false
+	b.addPending("b", 4)
+	assert.ErrorIs(t, b.sortIDs(), ErrDuplicateID)
+}

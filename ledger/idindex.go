@@ -71,3 +71,51 @@ func (x *idIndex) grow() {
 		x.slots[s] = w
 	}
 }
+
+// hashSet remembers the ids an Encoder has seen, as 64-bit hashes only:
+// two ids with one hash (about once in 10^7 imports of a million lines)
+// make the second look seen, which costs the batch a look-up, never a
+// wrong answer (see Encoded.first).
+type hashSet struct {
+	seed  maphash.Seed
+	slots []uint64 // a power of two long, at most half full; 0 = empty
+	n     int
+}
+
+func newHashSet() *hashSet {
+	return &hashSet{seed: maphash.MakeSeed(), slots: make([]uint64, 1024)}
+}
+
+// add adds id and reports whether its hash was new.
+func (s *hashSet) add(id string) bool {
+	h := maphash.String(s.seed, id) | 1 // never 0, the empty slot
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case h:
+			return false
+		case 0:
+			s.slots[i] = h
+			if s.n++; 2*s.n > len(s.slots) {
+				s.grow()
+			}
+			return true
+		}
+	}
+}
+
+func (s *hashSet) grow() {
+	old := s.slots
+	s.slots = make([]uint64, 2*len(old))
+	mask := uint64(len(s.slots) - 1)
+	for _, h := range old {
+		if h == 0 {
+			continue
+		}
+		i := h & mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = h
+	}
+}
