@@ -202,7 +202,8 @@ func (b *Book) Apply(ev *quota.Event) error {
 	case *Close:
 		return b.close(h, e)
 	case *Reconciled:
-		return b.Quota.Ref("reconciled", e.Unit)
+		_, err := b.Quota.Ref("reconciled", e.Unit)
+		return err
 	}
 	return fmt.Errorf("%s: no effect defined", ev.Type)
 }

@@ -44,7 +44,7 @@ func (s *HiddenStock) Canon(c *quota.Canon) {
 }
 
 func (b *Book) addHidden(h *quota.Header, s *HiddenStock) error {
-	if err := b.Quota.Ref("hidden_stock", s.Unit); err != nil {
+	if _, err := b.Quota.Ref("hidden_stock", s.Unit); err != nil {
 		return err
 	}
 	return b.bookHidden(s.Unit, h.Date, s.Amount, quota.ZeroFen, "")
@@ -68,7 +68,7 @@ func (r *Resolution) Canon(c *quota.Canon) {
 }
 
 func (b *Book) resolve(h *quota.Header, r *Resolution) error {
-	if err := b.Quota.Ref("hidden_resolve", r.Unit); err != nil {
+	if _, err := b.Quota.Ref("hidden_resolve", r.Unit); err != nil {
 		return err
 	}
 	return b.bookHidden(r.Unit, h.Date, quota.ZeroFen, r.Amount, r.Method)
@@ -124,7 +124,7 @@ func (p *HiddenPlan) onceKey() string { return "hidden_plan|" + p.Unit + "|" + p
 // Plans are booked on their entry's date: "planned to date" counts plans
 // recorded by then.
 func (b *Book) plan(h *quota.Header, p *HiddenPlan) error {
-	if err := b.Quota.Ref("hidden_plan", p.Unit); err != nil {
+	if _, err := b.Quota.Ref("hidden_plan", p.Unit); err != nil {
 		return err
 	}
 	if err := b.Quota.OnceOf(p.Unit).Claim(p.onceKey(), h.Date, "hidden_plan", "the plan of "+p.Unit+" for "+p.key().Period.String()); err != nil {
@@ -169,7 +169,7 @@ func (g *Budget) Canon(c *quota.Canon) {
 func (g *Budget) onceKey() string { return fmt.Sprintf("budget|%s|%d|%s", g.Unit, g.Year, g.Item) }
 
 func (b *Book) budget(h *quota.Header, g *Budget) error {
-	if err := b.Quota.Ref("budget", g.Unit); err != nil {
+	if _, err := b.Quota.Ref("budget", g.Unit); err != nil {
 		return err
 	}
 	if err := b.Quota.OnceOf(g.Unit).Claim(g.onceKey(), h.Date, "budget", fmt.Sprintf("the %d %s budget of %s", g.Year, g.Item, g.Unit)); err != nil {

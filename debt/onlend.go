@@ -39,7 +39,8 @@ func (b *Book) onLend(h *quota.Header, o *OnLending) error {
 	if err != nil {
 		return err
 	}
-	if err := b.Quota.Ref("onlend", o.To); err != nil {
+	toUnit, err := b.Quota.Ref("onlend", o.To)
+	if err != nil {
 		return err
 	}
 	var from *Holding
@@ -48,7 +49,8 @@ func (b *Book) onLend(h *quota.Header, o *OnLending) error {
 			return fmt.Errorf("onlend: %s is not the root; bonds from the superior go to %s", o.To, b.Quota.Root)
 		}
 	} else {
-		if err := b.Quota.Ref("onlend", o.From); err != nil {
+		fromUnit, err := b.Quota.Ref("onlend", o.From)
+		if err != nil {
 			return err
 		}
 		if !b.Quota.IsParent(o.From, o.To) {
@@ -56,11 +58,11 @@ func (b *Book) onLend(h *quota.Header, o *OnLending) error {
 		}
 		from = b.holding(o.Bond, o.From)
 		from.Touched = true
-		b.Quota.BondEvents[o.From] = true
+		fromUnit.BondEvents = true
 	}
 	to := b.holding(o.Bond, o.To)
 	to.Touched = true
-	b.Quota.BondEvents[o.To] = true
+	toUnit.BondEvents = true
 	return b.bookOnLending(bond, o, h.Date, o.Amount, to, from)
 }
 

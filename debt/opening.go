@@ -32,7 +32,8 @@ func (b *Book) open(h *quota.Header, o *Opening) error {
 	if err != nil {
 		return err
 	}
-	if err := b.Quota.Ref("opening", o.Unit); err != nil {
+	unit, err := b.Quota.Ref("opening", o.Unit)
+	if err != nil {
 		return err
 	}
 	if b.holding(o.Bond, o.Unit).Touched {
@@ -41,7 +42,7 @@ func (b *Book) open(h *quota.Header, o *Opening) error {
 	if err := b.Quota.OnceOf(o.Unit).Claim(o.onceKey(), h.Date, "opening", "bond "+o.Bond+" at "+o.Unit); err != nil {
 		return err
 	}
-	b.Quota.BondEvents[o.Unit] = true
+	unit.BondEvents = true
 	b.movePrincipal(b.holding(o.Bond, o.Unit), bond, o.Unit, h.Date, o.Principal)
 	return b.checkBondUnit(bond, o.Unit, h.Date)
 }

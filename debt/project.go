@@ -36,7 +36,7 @@ func (b *Book) addProject(p *Project) error {
 	if b.Projects[p.Code] != nil {
 		return fmt.Errorf("project: %s is already registered", p.Code)
 	}
-	if err := b.Quota.Ref("project", p.Unit); err != nil {
+	if _, err := b.Quota.Ref("project", p.Unit); err != nil {
 		return err
 	}
 	b.Projects[p.Code] = p

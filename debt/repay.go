@@ -62,7 +62,8 @@ func (b *Book) repay(h *quota.Header, r *Repayment) error {
 	if err != nil {
 		return err
 	}
-	if err := b.Quota.Ref("repay", r.Unit); err != nil {
+	unit, err := b.Quota.Ref("repay", r.Unit)
+	if err != nil {
 		return err
 	}
 	if r.Source == Refinancing {
@@ -76,7 +77,7 @@ func (b *Book) repay(h *quota.Header, r *Repayment) error {
 	}
 	held := b.holding(r.Bond, r.Unit)
 	held.Touched = true
-	b.Quota.BondEvents[r.Unit] = true
+	unit.BondEvents = true
 	return b.bookRepaymentOf(held, bond, r, h.Date, false)
 }
 

@@ -41,8 +41,6 @@ type Exposure interface {
 type Book struct {
 	Units map[string]*Unit
 	Root  string
-	// UnitRefs counts entries that name a unit, which pins its registration.
-	UnitRefs map[string]int
 
 	// Limit is each unit's own debt limit: opening limit plus general or
 	// special quota received minus passed down (rule 2's right-hand side).
@@ -50,9 +48,6 @@ type Book struct {
 	// Once holds the once-only entries of both sides (limit, opening,
 	// hidden_plan, budget), per unit.
 	Once map[string]OnceOnly
-	// BondEvents marks a unit that has had an opening, on-lending or
-	// repayment; a `limit` must come before that.
-	BondEvents map[string]bool
 
 	Received map[GrantKey]*Series // quota received from above
 	Passed   map[GrantKey]*Series // quota passed down to children
@@ -65,14 +60,12 @@ type Book struct {
 // NewBook is an empty quota book.
 func NewBook() *Book {
 	return &Book{
-		Units:      map[string]*Unit{},
-		UnitRefs:   map[string]int{},
-		Limit:      map[UnitKind]*Series{},
-		Once:       map[string]OnceOnly{},
-		BondEvents: map[string]bool{},
-		Received:   map[GrantKey]*Series{},
-		Passed:     map[GrantKey]*Series{},
-		Unused:     map[GrantKey]*Series{},
+		Units:    map[string]*Unit{},
+		Limit:    map[UnitKind]*Series{},
+		Once:     map[string]OnceOnly{},
+		Received: map[GrantKey]*Series{},
+		Passed:   map[GrantKey]*Series{},
+		Unused:   map[GrantKey]*Series{},
 	}
 }
 

@@ -37,7 +37,7 @@ func (g *Grant) Canon(c *Canon) {
 
 // Give books a grant on its date; Take cancels one from a later date.
 func (b *Book) Give(h *Header, g *Grant) error {
-	if err := b.Ref("quota", g.To); err != nil {
+	if _, err := b.Ref("quota", g.To); err != nil {
 		return err
 	}
 	if g.From == "" {
@@ -45,7 +45,7 @@ func (b *Book) Give(h *Header, g *Grant) error {
 			return fmt.Errorf("quota: %s is not the root; quota from the superior goes to %s", g.To, b.Root)
 		}
 	} else {
-		if err := b.Ref("quota", g.From); err != nil {
+		if _, err := b.Ref("quota", g.From); err != nil {
 			return err
 		}
 		if !b.IsParent(g.From, g.To) {

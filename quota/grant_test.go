@@ -85,10 +85,10 @@ func TestRegister(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := newTree(t)
 			before := len(b.Units)
-			refs := fmt.Sprint(b.UnitRefs)
+			refs := unitRefs(b)
 			require.EqualError(t, b.Register(&tt.reg), tt.err)
 			assert.Len(t, b.Units, before, "a refused registration adds nothing")
-			assert.Equal(t, refs, fmt.Sprint(b.UnitRefs))
+			assert.Equal(t, refs, unitRefs(b))
 			assert.Equal(t, "6523", b.Root)
 		})
 	}
@@ -122,7 +122,8 @@ func TestUnregister(t *testing.T) {
 	assert.Equal(t, []string{"652301", "652302"}, b.Units["6523"].Children)
 
 	// An entry naming a unit pins it.
-	require.NoError(t, b.Ref("limit", "652301"))
+	_, err := b.Ref("limit", "652301")
+	require.NoError(t, err)
 	require.EqualError(t, b.Unregister(mid), "reverse: unit 652301 is named by 1 other entries")
 
 	// The root alone can be unregistered, and a new root registered.
@@ -137,10 +138,23 @@ func TestUnregister(t *testing.T) {
 
 func TestRef(t *testing.T) {
 	b := newTree(t)
-	require.EqualError(t, b.Ref("quota", "9999"), "quota: unit 9999 is not registered")
-	require.NoError(t, b.Ref("quota", "652302"))
-	require.NoError(t, b.Ref("quota", "652302"))
-	assert.Equal(t, 2, b.UnitRefs["652302"])
+	_, err := b.Ref("quota", "9999")
+	require.EqualError(t, err, "quota: unit 9999 is not registered")
+	for range 2 {
+		u, err := b.Ref("quota", "652302")
+		require.NoError(t, err)
+		assert.Same(t, b.Units["652302"], u)
+	}
+	assert.Equal(t, 2, b.Units["652302"].Refs)
+}
+
+// unitRefs is every unit's reference count.
+func unitRefs(b *Book) map[string]int {
+	refs := map[string]int{}
+	for code, u := range b.Units {
+		refs[code] = u.Refs
+	}
+	return refs
 }
 
 // TestGiveStructure: who may grant quota to whom.
@@ -503,10 +517,10 @@ func TestSetLimit(t *testing.T) {
 			require.NoError(t, b.SetLimit(&Header{Date: d("2023-01-01")}, &OpeningLimit{Unit: "6523", Kind: General, Amount: amt("1")}))
 		}, "652301", General, ""},
 		{"unregistered unit", nil, "6599", General, "limit: unit 6599 is not registered"},
-		{"after a bond event", func(b *Book) { b.BondEvents["652301"] = true },
+		{"after a bond event", func(b *Book) { b.Units["652301"].BondEvents = true },
 			"652301", General, "limit: 652301 already has bond entries; its opening limit must come before them"},
-		{"bond event of another unit", func(b *Book) { b.BondEvents["652302"] = true }, "652301", Special, ""},
-		{"bond event of the parent", func(b *Book) { b.BondEvents["6523"] = true }, "652301", General, ""},
+		{"bond event of another unit", func(b *Book) { b.Units["652302"].BondEvents = true }, "652301", Special, ""},
+		{"bond event of the parent", func(b *Book) { b.Units["6523"].BondEvents = true }, "652301", General, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -549,7 +563,7 @@ func TestReverseLimit(t *testing.T) {
 
 	// After a reversal the ordering rule still applies.
 	require.NoError(t, b.ReverseLimit(d("2023-05-01"), again))
-	b.BondEvents["652301"] = true
+	b.Units["652301"].BondEvents = true
 	err = b.SetLimit(&Header{Date: d("2023-06-01")}, again)
 	require.EqualError(t, err, "limit: 652301 already has bond entries; its opening limit must come before them")
 

@@ -27,10 +27,11 @@ func (l *OpeningLimit) Canon(c *Canon) {
 // SetLimit records an opening limit: once per unit and kind, and before any
 // bond event of the unit in journal order.
 func (b *Book) SetLimit(h *Header, l *OpeningLimit) error {
-	if err := b.Ref("limit", l.Unit); err != nil {
+	u, err := b.Ref("limit", l.Unit)
+	if err != nil {
 		return err
 	}
-	if b.BondEvents[l.Unit] {
+	if u.BondEvents {
 		return fmt.Errorf("limit: %s already has bond entries; its opening limit must come before them", l.Unit)
 	}
 	if err := b.OnceOf(l.Unit).Claim(l.onceKey(), h.Date, "limit", l.Unit+" "+l.Kind+" opening limit"); err != nil {

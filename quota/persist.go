@@ -17,8 +17,8 @@ func (b *Book) EncodeCore(w *Writer) {
 		w.String(u.Code)
 		w.String(u.Name)
 		w.String(u.Parent)
-		w.Uint(uint64(b.UnitRefs[c]))
-		w.Bool(b.BondEvents[c])
+		w.Uint(uint64(u.Refs))
+		w.Bool(u.BondEvents)
 	}
 }
 
@@ -29,12 +29,8 @@ func (b *Book) DecodeCore(r *Reader) {
 	for i := 0; i < n && r.err == nil; i++ {
 		u := &Unit{Code: r.String(), Name: r.String(), Parent: r.String()}
 		b.Units[u.Code] = u
-		if refs := r.Uint(); refs > 0 {
-			b.UnitRefs[u.Code] = int(refs)
-		}
-		if r.Bool() {
-			b.BondEvents[u.Code] = true
-		}
+		u.Refs = int(r.Uint())
+		u.BondEvents = r.Bool()
 	}
 	for _, u := range b.Units {
 		if p := b.Units[u.Parent]; p != nil {

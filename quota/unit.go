@@ -12,6 +12,11 @@ type Unit struct {
 	Name     string
 	Parent   string
 	Children []string
+	// Refs counts entries that name the unit, which pins its registration.
+	Refs int
+	// BondEvents marks a unit that has had an opening, on-lending or
+	// repayment; a `limit` must come before that.
+	BondEvents bool
 }
 
 // Registration is the `unit` event.
@@ -46,7 +51,7 @@ func (b *Book) Register(r *Registration) error {
 			return fmt.Errorf("unit: parent %s of %s is not registered", r.Parent, r.Code)
 		}
 		p.Children = insertSorted(p.Children, r.Code)
-		b.UnitRefs[r.Parent]++
+		p.Refs++
 	}
 	b.Units[r.Code] = &Unit{Code: r.Code, Name: r.Name, Parent: r.Parent}
 	return nil
@@ -54,29 +59,30 @@ func (b *Book) Register(r *Registration) error {
 
 // Unregister undoes a registration that nothing names.
 func (b *Book) Unregister(r *Registration) error {
-	if b.UnitRefs[r.Code] > 0 {
-		return fmt.Errorf("reverse: unit %s is named by %d other entries", r.Code, b.UnitRefs[r.Code])
+	if u := b.Units[r.Code]; u != nil && u.Refs > 0 {
+		return fmt.Errorf("reverse: unit %s is named by %d other entries", r.Code, u.Refs)
 	}
 	delete(b.Units, r.Code)
-	delete(b.UnitRefs, r.Code)
 	if r.Parent == "" {
 		b.Root = ""
 		return nil
 	}
 	if p := b.Units[r.Parent]; p != nil {
 		p.Children = removeSorted(p.Children, r.Code)
+		p.Refs--
 	}
-	b.UnitRefs[r.Parent]--
 	return nil
 }
 
-// Ref notes that an entry names unit; it must be registered.
-func (b *Book) Ref(field, unit string) error {
-	if _, ok := b.Units[unit]; !ok {
-		return fmt.Errorf("%s: unit %s is not registered", field, unit)
+// Ref notes that an entry names unit, which must be registered, and
+// returns it.
+func (b *Book) Ref(field, unit string) (*Unit, error) {
+	u := b.Units[unit]
+	if u == nil {
+		return nil, fmt.Errorf("%s: unit %s is not registered", field, unit)
 	}
-	b.UnitRefs[unit]++
-	return nil
+	u.Refs++
+	return u, nil
 }
 
 // Code is the registered string of a unit code, for use as a map key.
