@@ -78,12 +78,15 @@ type Batch struct {
 
 	// source is the encoder every append so far came from (see trusts);
 	// mixed: not all appends came from one encoder of this batch.
-	source *Encoder
-	mixed  bool
+	source  *Encoder
+	sourceN uint64 // the highest Encoded.n appended from source
+	mixed   bool
 	// indexed is how many of order byHash holds: ids are indexed only
 	// when one is looked up, which an import whose encoder vouches for
 	// every id never does.
 	indexed int
+	// checkedIDs is how many ids sortIDs found distinct.
+	checkedIDs int
 }
 
 type pendingID struct {
@@ -159,6 +162,8 @@ func (l *Ledger) updated(fnErr, err error) error {
 		return fnErr
 	case err == nil, errors.Is(err, errNoChange):
 		return nil
+	case errors.Is(err, ErrDuplicateID):
+		return err // a refusal, not a failed write
 	}
 	err = l.classify(err)
 	var le *Error
@@ -345,7 +350,7 @@ func (b *Batch) Append(e *Entry) error {
 		b.seq, b.hash = seq, hash
 		b.hasLastMiss = false
 		b.addPending(e.ID, seq)
-		b.appendedFrom(nil)
+		b.appendedFrom(nil, 0)
 		return nil
 	}))
 }
@@ -468,11 +473,15 @@ func (b *Batch) sortIDs() error {
 		slices.SortFunc(b.order, func(x, y pendingID) int { return bytes.Compare(b.idOf(x), b.idOf(y)) })
 		b.sorted, b.byHash, b.indexed = true, nil, 0
 	}
+	if b.checkedIDs == len(b.order) {
+		return nil // checked when prepared; Commit need not scan again
+	}
 	for i := 1; i < len(b.order); i++ {
 		if id := b.idOf(b.order[i]); bytes.Equal(id, b.idOf(b.order[i-1])) {
 			return fmt.Errorf("ledger: id %q appended twice in one batch: %w", id, ErrDuplicateID)
 		}
 	}
+	b.checkedIDs = len(b.order)
 	return nil
 }
 

@@ -25,9 +25,11 @@ type Encoded struct {
 	absentFrom *head
 
 	// Set by a batch's encoder, for the batch to trust while every entry
-	// it has appended came from that encoder (Batch.trusts):
+	// it has appended came from that encoder, in the order encoded
+	// (Batch.trusts):
 	from  *Encoder
-	first bool // no earlier entry of the encoder has this id
+	n     uint64 // 1 for the encoder's first entry, 2 for the next…
+	first bool   // no earlier entry of the encoder has this id
 	// spec is the sequence number the encoder hashed the entry at (0:
 	// none), chained to prev, assuming every earlier entry it found new
 	// is appended; the hash is in val's first 32 bytes.
@@ -61,9 +63,10 @@ type Encoder struct {
 	ids   *bolt.Bucket
 	at    *head
 	key   []byte
-	// seen holds the ids encoded so far; chain is the head the batch
-	// will have if it appends every entry found new so far.
+	// seen holds the ids encoded so far (count of them); chain is the
+	// head the batch will have if it appends every entry found new so far.
 	seen    *hashSet
+	count   uint64
 	chain   head
 	scratch []byte
 }
@@ -152,7 +155,8 @@ func (en *Encoder) Encode(e *Entry) (Encoded, error) {
 // hashes, and the single writer only checks that the chain is the one it
 // built.
 func (en *Encoder) anticipate(x *Encoded) {
-	x.from = en
+	en.count++
+	x.from, x.n = en, en.count
 	x.first = en.seen.add(x.id)
 	if !x.first || x.absentFrom == nil {
 		return // a duplicate the batch will likely skip: not chained
@@ -199,7 +203,7 @@ func (b *Batch) AppendEncoded(x *Encoded) (seq uint64, hash [32]byte, err error)
 			}
 		}
 		seq = b.seq + 1
-		if x.spec == seq && x.prev == b.hash {
+		if x.from != nil && x.from.batch == b && x.spec == seq && x.prev == b.hash {
 			copy(hash[:], x.val) // the encoder's hash, of this very chain
 		} else {
 			b.scratch = append(b.scratch[:0], b.hash[:]...)
@@ -208,33 +212,36 @@ func (b *Batch) AppendEncoded(x *Encoded) (seq uint64, hash [32]byte, err error)
 			b.scratch = append(b.scratch, x.after...)
 			hash = sha256.Sum256(b.scratch)
 			copy(x.val, hash[:])
+			x.spec = 0 // val no longer holds the anticipated hash
 		}
 		b.staged = append(b.staged, x.val)
 		b.seq, b.hash = seq, hash
 		b.hasLastMiss = false
 		b.addPending(x.id, seq)
-		b.appendedFrom(x.from)
+		b.appendedFrom(x.from, x.n)
 		return nil
 	}))
 	return seq, hash, err
 }
 
 // trusts reports whether x's marks hold for this batch: its encoder is
-// this batch's, and every entry appended so far came from it (so an id it
-// had not seen is not among them).
+// this batch's, every entry appended so far came from it, and each was
+// encoded before x (so an id the encoder had not seen is not among them;
+// an entry appended twice, or out of order, is checked in full).
 func (b *Batch) trusts(x *Encoded) bool {
-	return x.from != nil && x.from.batch == b && !b.mixed && (b.source == nil || b.source == x.from)
+	return x.from != nil && x.from.batch == b && !b.mixed &&
+		(b.source == nil || b.source == x.from) && x.n > b.sourceN
 }
 
-// appendedFrom notes the source of an append (nil: not an encoder of this
-// batch), for trusts.
-func (b *Batch) appendedFrom(en *Encoder) {
+// appendedFrom notes the source of an append, the encoder and its number
+// for the entry (nil: not an encoder of this batch), for trusts.
+func (b *Batch) appendedFrom(en *Encoder, n uint64) {
 	switch {
 	case en == nil || en.batch != b:
 		b.mixed = true
-	case b.source == nil:
-		b.source = en
-	case b.source != en:
+	case b.source == nil || b.source == en:
+		b.source, b.sourceN = en, max(b.sourceN, n)
+	default:
 		b.mixed = true
 	}
 }

@@ -191,3 +191,55 @@ func TestSortIDsRefusesTwice(t *testing.T) {
 	b.addPending("b", 4)
 	assert.ErrorIs(t, b.sortIDs(), ErrDuplicateID)
 }
+
+// TestEncodedReused: an Encoded appended again, out of the order encoded,
+// or in another batch after its hash was recomputed, is checked and hashed
+// in full (found by review: the anticipated hash was once reused stale).
+func TestEncodedReused(t *testing.T) {
+	rollback := errors.New("roll back")
+	l := newLedger(t)
+	appendEntries(t, l, 1, 2)
+	var kept Encoded
+	require.ErrorIs(t, l.Update(func(b *Batch) error {
+		en, err := b.NewEncoder()
+		require.NoError(t, err)
+		defer en.Close()
+		kept, err = en.Encode(testEntry(3))
+		require.NoError(t, err)
+		require.NoError(t, b.Append(testEntry(4))) // kept lands one later than anticipated
+		_, _, err = b.AppendEncoded(&kept)
+		require.NoError(t, err)
+		return rollback
+	}), rollback)
+	require.NoError(t, l.Update(func(b *Batch) error {
+		_, _, err := b.AppendEncoded(&kept) // at the seq and prev it anticipated
+		return err
+	}))
+	require.NoError(t, l.Verify(nil), "the hash stored is the entry's own")
+
+	require.ErrorIs(t, l.Update(func(b *Batch) error {
+		en, err := b.NewEncoder()
+		require.NoError(t, err)
+		defer en.Close()
+		x, err := en.Encode(testEntry(7))
+		require.NoError(t, err)
+		_, _, err = b.AppendEncoded(&x)
+		require.NoError(t, err)
+		_, _, err = b.AppendEncoded(&x)
+		assert.ErrorIs(t, err, ErrDuplicateID, "the same Encoded twice")
+
+		x1, err := en.Encode(testEntry(8))
+		require.NoError(t, err)
+		x2, err := en.Encode(testEntry(8))
+		require.NoError(t, err)
+		_, _, err = b.AppendEncoded(&x2)
+		require.NoError(t, err)
+		_, found, err := b.LookupEncoded(&x1)
+		require.NoError(t, err)
+		assert.True(t, found, "encoded earlier, appended later: looked up in full")
+		_, _, err = b.AppendEncoded(&x1)
+		assert.ErrorIs(t, err, ErrDuplicateID)
+		return rollback
+	}), rollback)
+	require.NoError(t, l.Verify(nil))
+}
