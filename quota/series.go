@@ -71,8 +71,9 @@ var (
 // toFen gives an amount as whole fen when it is one and fits.
 func toFen(d decimal.Decimal) (int64, bool) {
 	// Every parsed amount is at the fen's scale; below 10^18 fen it fits
-	// without the two big-integer comparisons below (NumDigits is exact
-	// and cheap up to 2^53).
+	// without the two big-integer comparisons below. NumDigits is cheap up
+	// to 2^53 fen (where it may count one digit short, harmlessly: such a
+	// value fits) and exact above.
 	if d.Exponent() == -2 && d.NumDigits() <= 18 {
 		return d.CoefficientInt64(), true
 	}
