@@ -105,6 +105,9 @@ func (b *Book) subtreeSums(report func(unit, kind string, total, sum decimal.Dec
 	var dates []quota.Date
 	for _, code := range b.Quota.Subtree(b.Quota.Root) {
 		u := b.Quota.Units[code]
+		if u == nil {
+			continue // no root yet (or its registration reversed): no totals
+		}
 		for _, kind := range quota.DebtKinds {
 			total := quota.Figure(b.Subtree, quota.UnitKind{Unit: code, Kind: kind})
 			terms := []*quota.Series{quota.Figure(b.Principal, quota.UnitKind{Unit: code, Kind: kind})}
