@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/debtledger/debtledger/debt"
@@ -101,13 +102,14 @@ func (e *env) recordSubcommand(form eventForm) *cli.Command {
 				}
 				obj[name] = v
 			}
-			return e.recordOne(c, obj)
+			return e.recordOne(c, obj, e.stdout)
 		},
 	}
 }
 
-// recordOne writes one event and prints its entry and the journal head.
-func (e *env) recordOne(c *cli.Context, obj map[string]any) error {
+// recordOne writes one event and prints its entry and the journal head on
+// out.
+func (e *env) recordOne(c *cli.Context, obj map[string]any, out io.Writer) error {
 	db := c.String("db")
 	ev, err := debt.Decode(obj)
 	if err != nil {
@@ -120,11 +122,11 @@ func (e *env) recordOne(c *cli.Context, obj map[string]any) error {
 		return err
 	}
 	if res.written == 0 {
-		fmt.Fprintf(e.stdout, "duplicate: %s is already recorded with the same content\n", ev.ID)
+		fmt.Fprintf(out, "duplicate: %s is already recorded with the same content\n", ev.ID)
 	} else {
-		fmt.Fprintf(e.stdout, "recorded %s as entry %d\n", ev.ID, res.headSeq)
+		fmt.Fprintf(out, "recorded %s as entry %d\n", ev.ID, res.headSeq)
 	}
-	fmt.Fprintf(e.stdout, "head %s\n", ledger.FormatHead(res.headSeq, res.headHash))
+	fmt.Fprintf(out, "head %s\n", ledger.FormatHead(res.headSeq, res.headHash))
 	return nil
 }
 
@@ -167,7 +169,7 @@ func reverseCommand(e *env) *cli.Command {
 			if c.IsSet("doc") {
 				obj["doc"] = c.String("doc")
 			}
-			return e.recordOne(c, obj)
+			return e.recordOne(c, obj, e.stdout)
 		},
 	}
 }
@@ -190,7 +192,7 @@ func closeCommand(e *env) *cli.Command {
 			if obj["date"] == "" {
 				obj["date"] = e.today().String()
 			}
-			return e.recordOne(c, obj)
+			return e.recordOne(c, obj, e.stdout)
 		},
 	}
 }

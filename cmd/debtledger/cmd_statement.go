@@ -162,7 +162,9 @@ func reconcileCommand(e *env) *cli.Command {
 					"date": e.today().String(), "unit": unit, "period": p.String(), "scope": c.String("scope"),
 					"matched": res.Matched, "differences": quota.Number(fmt.Sprint(len(diffs))), "statement_sha256": hexSum,
 				}
-				if err := e.recordOne(c, obj); err != nil {
+				// On stderr, as statement's head: stdout is the outcome
+				// alone (one JSON object with --format json).
+				if err := e.recordOne(c, obj, e.stderr); err != nil {
 					return err
 				}
 			}
