@@ -35,6 +35,24 @@ func fail(code int, format string, args ...any) error {
 // badInput is the common exit-2 error.
 func badInput(format string, args ...any) error { return fail(exitBadInput, format, args...) }
 
+// ledgerInput is badInput for a command's flags: SPEC §6 has every exit-2
+// line name a file, here the ledger the command was to read.
+func ledgerInput(c *cli.Context, format string, args ...any) error {
+	return badInput("%s: "+format, append([]any{c.String("db")}, args...)...)
+}
+
+// need refuses a command run without one of its required flags. The flags
+// are not urfave/cli's Required, which prints the whole help on stdout
+// before the error; here it is one line on stderr, exit 2.
+func need(c *cli.Context, flags ...string) error {
+	for _, f := range flags {
+		if c.String(f) == "" {
+			return ledgerInput(c, "%s: --%s is required (see debtledger %s --help)", c.Command.Name, f, c.Command.FullName())
+		}
+	}
+	return nil
+}
+
 // problem is exit 1 with a message; the command already printed its findings.
 func problem(format string, args ...any) error { return fail(exitProblem, format, args...) }
 

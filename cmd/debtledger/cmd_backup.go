@@ -13,10 +13,13 @@ func backupCommand(e *env) *cli.Command {
 		Usage:     "copy the ledger consistently (0600) and print the journal head",
 		UsageText: "debtledger backup --out changji-2023-06.db",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Usage: "the copy's `FILE`", Required: true},
+			&cli.StringFlag{Name: "out", Usage: "the copy's `FILE` (required)"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite an existing FILE"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := need(c, "out"); err != nil {
+				return err
+			}
 			l, err := e.openLedger(c, true)
 			if err != nil {
 				return err

@@ -31,7 +31,7 @@ func balanceCommand(e *env) *cli.Command {
 			}
 			by := c.String("by")
 			if by != "" && by != "unit" && by != "bond" {
-				return badInput("balance: --by %q: want unit or bond", by)
+				return ledgerInput(c, "balance: --by %q: want unit or bond", by)
 			}
 			// Balance reads only outstanding principal: the unit's own and
 			// its subtree's, two small records at any size of ledger, and
@@ -81,7 +81,7 @@ func yearArg(c *cli.Context, def quota.Date) (int, error) {
 	}
 	y := c.Int("year")
 	if y < 1 || y > 9999 {
-		return 0, badInput("--year %d: want a year", y)
+		return 0, ledgerInput(c, "--year %d: want a year", y)
 	}
 	return y, nil
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/debtledger/debtledger/debt"
 	"github.com/debtledger/debtledger/ledger"
 	"github.com/debtledger/debtledger/quota"
 	"github.com/urfave/cli/v2"
@@ -26,16 +28,20 @@ func journalCommand(e *env) *cli.Command {
 			if s := c.String("since"); s != "" {
 				d, err := quota.ParseDate(s)
 				if err != nil {
-					return badInput("journal: --since: %v", err)
+					return ledgerInput(c, "journal: --since: %v", err)
 				}
 				since = d.String()
+			}
+			typ := c.String("type")
+			if _, known := debt.EventTypes()[typ]; typ != "" && !known {
+				return ledgerInput(c, "journal: --type %q is not an event type of SPEC §4", typ)
 			}
 			l, err := e.openLedger(c, true)
 			if err != nil {
 				return err
 			}
 			defer l.Close()
-			unit, typ := c.String("unit"), c.String("type")
+			unit := c.String("unit")
 			if unit != "" {
 				b, err := loadBookAtHead(l)
 				if err != nil {
@@ -45,7 +51,7 @@ func journalCommand(e *env) *cli.Command {
 					return badInput("%s: unit %s is not registered", l.Path(), unit)
 				}
 			}
-			var rows []journalRow
+			rows := []journalRow{} // JSON: [] when nothing matches
 			err = l.Scan(1, func(en *ledger.Entry) error {
 				if (typ != "" && en.Type != typ) || (since != "" && en.Date < since) || (unit != "" && !namesUnit(en, unit)) {
 					return nil
@@ -56,8 +62,19 @@ func journalCommand(e *env) *cli.Command {
 			if err != nil {
 				return badInput("%s: %v", l.Path(), err)
 			}
-			if c.String("format") == "json" {
+			switch c.String("format") {
+			case "json":
 				return writeJSON(e.stdout, rows)
+			case "csv":
+				fmt.Fprintln(e.stdout, "seq,id,type,date,doc,memo,actor,recorded_at,fields")
+				for _, r := range rows {
+					cells := []string{strconv.FormatUint(r.Seq, 10), r.ID, r.Type, r.Date, r.Doc, r.Memo, r.Actor, r.RecordedAt, string(r.Fields)}
+					for i, v := range cells {
+						cells[i] = csvText(v)
+					}
+					fmt.Fprintln(e.stdout, strings.Join(cells, ","))
+				}
+				return nil
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "seq\tid\ttype\tdate\tdoc\tactor\trecorded_at\tfields")

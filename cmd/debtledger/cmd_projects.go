@@ -45,7 +45,7 @@ func projectsCommand(e *env) *cli.Command {
 			switch by {
 			case "", "sector", "unit":
 			default:
-				return badInput("projects: --by %q: want sector or unit", by)
+				return ledgerInput(c, "projects: --by %q: want sector or unit", by)
 			}
 			if by != "" {
 				groups := r.BySector()

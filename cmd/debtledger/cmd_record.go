@@ -151,13 +151,16 @@ func reverseCommand(e *env) *cli.Command {
 		Usage:     "cancel an entry's effect from --date on (红字冲销)",
 		UsageText: "debtledger reverse --entry ol-2023G01-652301 --reason 金额录入错误 --date 2023-03-01",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "entry", Usage: "id of the entry to cancel", Required: true},
-			&cli.StringFlag{Name: "reason", Usage: "why", Required: true},
+			&cli.StringFlag{Name: "entry", Usage: "id of the entry to cancel (required)"},
+			&cli.StringFlag{Name: "reason", Usage: "why (required)"},
 			&cli.StringFlag{Name: "date", Usage: "business date (default: today)"},
 			&cli.StringFlag{Name: "id", Usage: "idempotency key (default: generated)"},
 			&cli.StringFlag{Name: "doc", Usage: "document number"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := need(c, "entry", "reason"); err != nil {
+				return err
+			}
 			obj := map[string]any{"type": "reverse", "id": c.String("id"), "date": c.String("date"),
 				"entry": c.String("entry"), "reason": c.String("reason")}
 			if obj["id"] == "" {
@@ -180,11 +183,14 @@ func closeCommand(e *env) *cli.Command {
 		Usage:     "close a month and every earlier one; prints the journal head to keep as an anchor",
 		UsageText: "debtledger close --period 2023-06 --date 2023-07-05",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "period", Usage: "YYYY-MM", Required: true},
+			&cli.StringFlag{Name: "period", Usage: "YYYY-MM (required)"},
 			&cli.StringFlag{Name: "date", Usage: "business date, on or after the period's last day (default: today)"},
 			&cli.StringFlag{Name: "id", Usage: "idempotency key (default: close-PERIOD)"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := need(c, "period"); err != nil {
+				return err
+			}
 			obj := map[string]any{"type": "close", "id": c.String("id"), "date": c.String("date"), "period": c.String("period")}
 			if obj["id"] == "" {
 				obj["id"] = "close-" + c.String("period")

@@ -12,10 +12,13 @@ func reportCommand(e *env) *cli.Command {
 		Usage:     "the budget-execution summary of a unit's subtree for a period",
 		UsageText: "debtledger report --unit 6523 --from 2023-01-01 --to 2023-06-30 --lang zh",
 		Flags: []cli.Flag{unitFlag,
-			&cli.StringFlag{Name: "from", Usage: "first day YYYY-MM-DD", Required: true},
-			&cli.StringFlag{Name: "to", Usage: "last day YYYY-MM-DD", Required: true},
+			&cli.StringFlag{Name: "from", Usage: "first day YYYY-MM-DD (required)"},
+			&cli.StringFlag{Name: "to", Usage: "last day YYYY-MM-DD (required)"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := need(c, "from", "to"); err != nil {
+				return err
+			}
 			q, err := e.openUnitQuery(c, true)
 			if err != nil {
 				return err
@@ -31,7 +34,7 @@ func reportCommand(e *env) *cli.Command {
 				return err
 			}
 			if from > to {
-				return badInput("report: --from %s is after --to %s", from, to)
+				return ledgerInput(c, "report: --from %s is after --to %s", from, to)
 			}
 			r := q.book.Report(unit, from, to)
 			switch {

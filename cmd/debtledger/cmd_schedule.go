@@ -32,7 +32,7 @@ func scheduleCommand(e *env) *cli.Command {
 			case "subtree":
 				sq.Subtree = true
 			default:
-				return badInput("schedule: --scope %q: want own or subtree", c.String("scope"))
+				return ledgerInput(c, "schedule: --scope %q: want own or subtree", c.String("scope"))
 			}
 			q, err := e.openUnitQuery(c, sq.Subtree)
 			if err != nil {
@@ -46,7 +46,7 @@ func scheduleCommand(e *env) *cli.Command {
 			case "year":
 				sq.ByYear = true
 			default:
-				return badInput("schedule: --by %q: want month or year", c.String("by"))
+				return ledgerInput(c, "schedule: --by %q: want month or year", c.String("by"))
 			}
 			if sq.From, err = dateArg(c, "from", 0); err != nil {
 				return err
@@ -55,7 +55,7 @@ func scheduleCommand(e *env) *cli.Command {
 				return err
 			}
 			if sq.From != 0 && sq.To != 0 && sq.From > sq.To {
-				return badInput("schedule: --from %s is after --to %s", sq.From, sq.To)
+				return ledgerInput(c, "schedule: --from %s is after --to %s", sq.From, sq.To)
 			}
 			rows := q.book.Schedule(sq)
 			if path := c.String("chart"); path != "" {

@@ -16,8 +16,8 @@ import (
 )
 
 var (
-	stmtUnitFlag   = &cli.StringFlag{Name: "unit", Usage: "unit code", Required: true}
-	stmtPeriodFlag = &cli.StringFlag{Name: "period", Usage: "the month, YYYY-MM", Required: true}
+	stmtUnitFlag   = &cli.StringFlag{Name: "unit", Usage: "unit code (required)"}
+	stmtPeriodFlag = &cli.StringFlag{Name: "period", Usage: "the month, YYYY-MM (required)"}
 	stmtScopeFlag  = &cli.StringFlag{Name: "scope", Usage: "own (the unit's holdings) or subtree (with its children)", Value: "own"}
 )
 
@@ -50,6 +50,9 @@ func statementCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "force", Usage: "overwrite an existing --out file"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := need(c, "unit", "period"); err != nil {
+				return err
+			}
 			q, err := e.query(c)
 			if err != nil {
 				return err
@@ -109,10 +112,13 @@ func reconcileCommand(e *env) *cli.Command {
 		UsageText: "debtledger reconcile --unit 652301 --period 2023-03 --statement 652301-2023-03.xlsx --record\n" +
 			"debtledger reconcile --unit 6523 --period 2023-03 --scope subtree --statement region.csv --format json",
 		Flags: []cli.Flag{stmtUnitFlag, stmtPeriodFlag, stmtScopeFlag,
-			&cli.StringFlag{Name: "statement", Usage: "the statement FILE.csv or FILE.xlsx", Required: true},
+			&cli.StringFlag{Name: "statement", Usage: "the statement FILE.csv or FILE.xlsx (required)"},
 			&cli.BoolFlag{Name: "record", Usage: "write the outcome to the journal as a reconciled entry dated today"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := need(c, "unit", "period", "statement"); err != nil {
+				return err
+			}
 			name := c.String("statement")
 			data, err := os.ReadFile(name)
 			if err != nil {

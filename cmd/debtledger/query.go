@@ -107,7 +107,7 @@ func dateArg(c *cli.Context, name string, def quota.Date) (quota.Date, error) {
 	}
 	d, err := quota.ParseDate(s)
 	if err != nil {
-		return 0, badInput("--%s: %v", name, err)
+		return 0, ledgerInput(c, "--%s: %v", name, err)
 	}
 	return d, nil
 }
