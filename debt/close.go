@@ -61,7 +61,7 @@ func decodeReconciled(f *quota.Fields) quota.Body {
 	}
 	r.Scope = f.Enum("scope", "own", "subtree")
 	r.Matched = f.Bool("matched")
-	r.Differences = f.Int("differences", 0, 1_000_000_000)
+	r.Differences = f.Count("differences", 1_000_000_000)
 	r.Statement = f.Enum("statement_sha256")
 	if f.Err() == nil && !isSHA256(r.Statement) {
 		f.Fail("field \"statement_sha256\": want 64 lowercase hex digits")

@@ -377,17 +377,32 @@ func (f *Fields) Int(key string, min, max int) int {
 	return n
 }
 
-// Bool reads a JSON boolean (or "true"/"false").
+// Bool reads a JSON boolean: SPEC §4 types `matched` as a bool, and only
+// numbers may come as strings (§2).
 func (f *Fields) Bool(key string) bool {
 	m, ok := f.get(key, true)
 	if !ok {
 		return false
 	}
-	if (m.Kind == KindBool || m.Kind == KindString) && (m.Text == "true" || m.Text == "false") {
+	if m.Kind == KindBool && (m.Text == "true" || m.Text == "false") {
 		return m.Text == "true"
 	}
-	f.Fail("field %q: want true or false", key)
+	f.Fail("field %q: want true or false, got %s", key, m.Kind.describe())
 	return false
+}
+
+// Count reads a whole number in [0, max] given as a JSON number: SPEC §2
+// accepts digit strings for `year` and `month` (Int) only.
+func (f *Fields) Count(key string, max int) int {
+	m, ok := f.get(key, true)
+	if !ok {
+		return 0
+	}
+	if m.Kind != KindNumber {
+		f.Fail("field %q: want a whole number, got %s", key, m.Kind.describe())
+		return 0
+	}
+	return f.Int(key, 0, max)
 }
 
 // Objects reads an optional array of objects; nil when absent.

@@ -363,17 +363,39 @@ func TestFields(t *testing.T) {
 		}{
 			{true, true, ""},
 			{false, false, ""},
-			{"true", true, ""},
-			{"false", false, ""},
-			{"TRUE", false, `field "b": want true or false`},
-			{"1", false, `field "b": want true or false`},
-			{"t", false, `field "b": want true or false`},
-			{Number("1"), false, `field "b": want true or false`},
+			{"true", false, `field "b": want true or false, got a string`},
+			{"false", false, `field "b": want true or false, got a string`},
+			{"TRUE", false, `field "b": want true or false, got a string`},
+			{Number("1"), false, `field "b": want true or false, got a number`},
 			{nil, false, `missing field "b"`},
 		}
 		for _, tt := range tests {
 			f := NewFields(map[string]any{"b": tt.v})
 			got := f.Bool("b")
+			if tt.err != "" {
+				assert.EqualError(t, f.Done(), tt.err, "%#v", tt.v)
+				continue
+			}
+			require.NoError(t, f.Done(), "%#v", tt.v)
+			assert.Equal(t, tt.want, got)
+		}
+	})
+	t.Run("count", func(t *testing.T) {
+		tests := []struct {
+			v    any
+			want int
+			err  string
+		}{
+			{Number("0"), 0, ""},
+			{Number("3"), 3, ""},
+			{"3", 0, `field "c": want a whole number, got a string`},
+			{true, 0, `field "c": want a whole number, got a boolean`},
+			{Number("1.5"), 0, `field "c": "1.5" is not a whole number`},
+			{Number("11"), 0, `field "c": 11 is not within 0-10`},
+		}
+		for _, tt := range tests {
+			f := NewFields(map[string]any{"c": tt.v})
+			got := f.Count("c", 10)
 			if tt.err != "" {
 				assert.EqualError(t, f.Done(), tt.err, "%#v", tt.v)
 				continue

@@ -100,11 +100,28 @@ func (e *env) recordSubcommand(form eventForm) *cli.Command {
 					obj[name] = steps
 					continue
 				}
-				obj[name] = v
+				obj[name] = flagValue(name, v)
 			}
 			return e.recordOne(c, obj, e.stdout)
 		},
 	}
+}
+
+// flagValue is a field's flag text as the JSON value an import line would
+// give: a bool or a count is not a string there (SPEC §4); text that is
+// neither stays a string, for the event's own check to refuse.
+func flagValue(field, v string) any {
+	switch field {
+	case "matched":
+		if v == "true" || v == "false" {
+			return v == "true"
+		}
+	case "differences":
+		if v != "" && strings.Trim(v, "0123456789") == "" {
+			return quota.Number(v)
+		}
+	}
+	return v
 }
 
 // recordOne writes one event and prints its entry and the journal head on
