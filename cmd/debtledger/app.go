@@ -126,10 +126,21 @@ func newApp(e *env) *cli.App {
 }
 
 // quietUsageErrors makes a bad flag one line on stderr and exit 2, rather
-// than urfave/cli's help text followed by the error.
+// than urfave/cli's help text followed by the error; and refuses arguments
+// to a command that takes none (ArgsUsage says which take some), which
+// urfave/cli would ignore.
 func quietUsageErrors(c *cli.Command) {
 	c.OnUsageError = func(ctx *cli.Context, err error, _ bool) error {
 		return badInput("%v (see debtledger %s --help)", err, ctx.Command.FullName())
+	}
+	if action := c.Action; action != nil && c.ArgsUsage == "" {
+		c.Action = func(ctx *cli.Context) error {
+			if ctx.NArg() > 0 {
+				return ledgerInput(ctx, "%s: unexpected argument %q (see debtledger %s --help)",
+					ctx.Command.FullName(), ctx.Args().First(), ctx.Command.FullName())
+			}
+			return action(ctx)
+		}
 	}
 	for _, sub := range c.Subcommands {
 		quietUsageErrors(sub)

@@ -43,6 +43,7 @@ func bondCommand(e *env) *cli.Command {
 			Name:      "show",
 			Usage:     "one bond: terms, amortization, holders, unapplied refinancing proceeds",
 			UsageText: "debtledger bond show B2023R01 --as-of 2023-03-31",
+			ArgsUsage: "BOND",
 			Flags:     []cli.Flag{asOfFlag},
 			// Holders can be anywhere: the root's subtree is every unit.
 			Action: e.withUnitQuery(true, func(c *cli.Context, q *unitQuery) error {

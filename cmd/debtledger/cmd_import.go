@@ -19,6 +19,7 @@ func importCommand(e *env) *cli.Command {
 		Name:      "import",
 		Usage:     "append the events of a JSONL file (- for stdin) in one transaction",
 		UsageText: "debtledger import events.jsonl\ncat events.jsonl | debtledger import -",
+		ArgsUsage: "FILE.jsonl",
 		Description: "Every line is checked against the ledger as the lines before it left it; if any line is\n" +
 			"refused, nothing of the file is written. Lines whose id is already in the ledger with the\n" +
 			"same content are skipped and counted as duplicates.",
