@@ -116,7 +116,7 @@ func newApp(e *env) *cli.App {
 		Commands: commands(e),
 	}
 	for _, c := range app.Commands {
-		quietUsageErrors(c)
+		quietUsageErrors(c, "")
 	}
 	app.CommandNotFound = func(c *cli.Context, name string) {
 		fmt.Fprintf(e.stderr, "debtledger: no command %q (see debtledger --help)\n", name)
@@ -129,21 +129,22 @@ func newApp(e *env) *cli.App {
 // than urfave/cli's help text followed by the error; and refuses arguments
 // to a command that takes none (ArgsUsage says which take some), which
 // urfave/cli would ignore.
-func quietUsageErrors(c *cli.Command) {
+// parent is the names of the commands above c ("" at the top).
+func quietUsageErrors(c *cli.Command, parent string) {
+	name := strings.TrimSpace(parent + " " + c.Name)
 	c.OnUsageError = func(ctx *cli.Context, err error, _ bool) error {
-		return badInput("%v (see debtledger %s --help)", err, ctx.Command.FullName())
+		return badInput("%v (see debtledger %s --help)", err, name)
 	}
 	if action := c.Action; action != nil && c.ArgsUsage == "" {
 		c.Action = func(ctx *cli.Context) error {
 			if ctx.NArg() > 0 {
-				return ledgerInput(ctx, "%s: unexpected argument %q (see debtledger %s --help)",
-					ctx.Command.FullName(), ctx.Args().First(), ctx.Command.FullName())
+				return ledgerInput(ctx, "%s: unexpected argument %q (see debtledger %s --help)", name, ctx.Args().First(), name)
 			}
 			return action(ctx)
 		}
 	}
 	for _, sub := range c.Subcommands {
-		quietUsageErrors(sub)
+		quietUsageErrors(sub, name)
 	}
 }
 
