@@ -40,8 +40,11 @@ func ParseAmount(s string) (decimal.Decimal, error) {
 	}
 	// Reject absurd lengths before any arithmetic so that a 100,000-digit
 	// number costs nothing.
-	if len(strings.TrimLeft(intPart, "0")) > 16 || len(strings.TrimRight(frac, "0")) > 20 {
+	if len(strings.TrimLeft(intPart, "0")) > 16 {
 		return decimal.Decimal{}, fmt.Errorf("amount %s: above 10^15 yuan", Quoted(s))
+	}
+	if len(strings.TrimRight(frac, "0")) > 20 { // ×10^8 leaves more than fen
+		return decimal.Decimal{}, fmt.Errorf("amount %s: not a whole number of fen", Quoted(s))
 	}
 	d, err := decimal.NewFromString(num)
 	if err != nil {

@@ -173,6 +173,8 @@ func TestParseAmountErrorMessage(t *testing.T) {
 	require.EqualError(t, err, `amount "1.2345678万": not a whole number of fen`)
 	_, err = ParseAmount("10000001亿")
 	require.EqualError(t, err, `amount "10000001亿": above 10^15 yuan`)
+	_, err = ParseAmount("1.0000000000000000000000001亿")
+	require.EqualError(t, err, `amount "1.0000000000000000000000001亿": not a whole number of fen`)
 }
 
 // TestParseAmountEquivalentForms: every form of one value parses to the
