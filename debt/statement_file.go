@@ -142,6 +142,11 @@ func WriteStatementXLSX(w io.Writer, rows []StatementRow) (err error) {
 	if err := f.SetColWidth(sheet, "D", "I", 20); err != nil {
 		return err
 	}
+	// excelize leaves the sheet's declared used range at A1; readers that
+	// stream a sheet (openpyxl read-only, many ETL tools) trust it.
+	if err := f.SetSheetDimension(sheet, cell(1, 1)+":"+cell(len(StatementHeader), len(rows)+1)); err != nil {
+		return err
+	}
 	return f.Write(w)
 }
 

@@ -110,6 +110,9 @@ func TestWriteStatementXLSXCells(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 4)
 	assert.Equal(t, strings.Split(stmtHeaderLine, ","), rows[0])
+	dim, err := f.GetSheetDimension(sheet)
+	require.NoError(t, err)
+	assert.Equal(t, "A1:I4", dim, "the declared used range, which streaming readers trust")
 
 	typ, err := f.GetCellType(sheet, "A2")
 	require.NoError(t, err)
