@@ -99,17 +99,17 @@ func newApp(e *env) *cli.App {
 			switch c.String("format") {
 			case "table", "json", "csv":
 			default:
-				return badInput("--format %q: want table, json or csv", c.String("format"))
+				return ledgerInput(c, "--format %q: want table, json or csv", c.String("format"))
 			}
 			switch c.String("yuan-unit") {
 			case "yuan", "wan", "yi":
 			default:
-				return badInput("--yuan-unit %q: want yuan, wan or yi", c.String("yuan-unit"))
+				return ledgerInput(c, "--yuan-unit %q: want yuan, wan or yi", c.String("yuan-unit"))
 			}
 			switch c.String("lang") {
 			case "en", "zh":
 			default:
-				return badInput("--lang %q: want en or zh", c.String("lang"))
+				return ledgerInput(c, "--lang %q: want en or zh", c.String("lang"))
 			}
 			return nil
 		},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -18,7 +19,16 @@ func checkCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			l, err := e.openLedger(c, true)
 			if err != nil {
-				return damagedOr(err)
+				err = damagedOr(err)
+				var unreadable *exitError
+				if c.String("format") == "json" && errors.As(err, &unreadable) && unreadable.code == exitProblem {
+					// The report still has its shape, for whoever parses it.
+					rep := checkReport{Violations: []violation{{Rule: "journal", Message: unreadable.msg}}}
+					if werr := writeJSON(e.stdout, rep); werr != nil {
+						return werr
+					}
+				}
+				return err
 			}
 			defer l.Close()
 			// Replay keeps the whole state to the end, as an import does.

@@ -20,7 +20,10 @@ func initCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			root, name := c.String("root"), c.String("name")
 			if (root == "") != (name == "") {
-				return badInput("init: --root and --name go together")
+				return ledgerInput(c, "init: --root and --name go together")
+			}
+			if root != "" && !quota.ValidCode(root) {
+				return ledgerInput(c, "init: --root %s is not a code (1-32 of 0-9 A-Z a-z _ . -)", quota.Quoted(root))
 			}
 			var first *pending
 			if root != "" {
@@ -28,7 +31,7 @@ func initCommand(e *env) *cli.Command {
 					"id": "unit-" + root, "type": "unit", "date": e.today().String(), "code": root, "name": name,
 				}, quota.Types())
 				if err != nil {
-					return badInput("init: %v", err)
+					return ledgerInput(c, "init: %v", err)
 				}
 				first = &pending{ev: ev, where: c.String("db")}
 			}

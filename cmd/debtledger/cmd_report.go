@@ -66,7 +66,9 @@ func reportCommand(e *env) *cli.Command {
 			g.add("hidden.resolved", r.Hidden.Resolved)
 			g.add("bond_funds.allocated", r.BondFunds.Allocated)
 			g.add("bond_funds.spent", r.BondFunds.Spent)
-			fmt.Fprintf(e.stdout, "report of %s %s (subtree), %s to %s\n", unit, q.book.Quota.Units[unit].Name, from, to)
+			if c.String("format") != "csv" { // CSV is the rows alone
+				fmt.Fprintf(e.stdout, "report of %s %s (subtree), %s to %s\n", unit, q.book.Quota.Units[unit].Name, from, to)
+			}
 			return g.print(c, e.stdout)
 		},
 	}

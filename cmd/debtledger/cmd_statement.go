@@ -27,7 +27,7 @@ func statementArgs(c *cli.Context, q *queryCtx) (unit string, p quota.Period, su
 		return
 	}
 	if p, err = quota.ParsePeriod(c.String("period")); err != nil {
-		err = badInput("--period: %v", err)
+		err = ledgerInput(c, "--period: %v", err)
 		return
 	}
 	switch c.String("scope") {
@@ -35,7 +35,7 @@ func statementArgs(c *cli.Context, q *queryCtx) (unit string, p quota.Period, su
 	case "subtree":
 		subtree = true
 	default:
-		err = badInput("--scope %q: want own or subtree", c.String("scope"))
+		err = ledgerInput(c, "--scope %q: want own or subtree", c.String("scope"))
 	}
 	return
 }
@@ -74,7 +74,7 @@ func statementCommand(e *env) *cli.Command {
 			case ".xlsx":
 				err = debt.WriteStatementXLSX(&buf, rows)
 			default:
-				return badInput("statement: --out %s: want a .csv or .xlsx file", out)
+				return ledgerInput(c, "statement: --out %s: want a .csv or .xlsx file", out)
 			}
 			if err != nil {
 				return badInput("statement: %v", err)

@@ -23,7 +23,7 @@ func verifyCommand(e *env) *cli.Command {
 			if s := c.String("anchor"); s != "" {
 				a, err := ledger.ParseAnchor(s)
 				if err != nil {
-					return badInput("verify: --anchor: %v", err)
+					return ledgerInput(c, "verify: --anchor: %v", err)
 				}
 				anchor = a
 			}

@@ -19,6 +19,16 @@ import (
 // ledger file, for the scripts in testdata/script.
 var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	// tamper-entry DB SEQ: change one byte of a stored entry through bbolt.
+	// truncate FILE SIZE cuts a file short, as a disk that filled up or a
+	// copy interrupted would.
+	"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 2 {
+			ts.Fatalf("usage: truncate FILE SIZE")
+		}
+		size, err := strconv.ParseInt(args[1], 10, 64)
+		ts.Check(err)
+		ts.Check(os.Truncate(ts.MkAbs(args[0]), size))
+	},
 	"tamper-entry": func(ts *testscript.TestScript, neg bool, args []string) {
 		seq, err := strconv.ParseUint(args[1], 10, 64)
 		ts.Check(err)
