@@ -60,12 +60,18 @@ func (b *Batch) putState() error {
 }
 
 // StateRecord reads a record as this batch sees it (staged ones first),
-// and the cache's stamp.
-func (b *Batch) StateRecord(name string) ([]byte, uint64, error) {
+// and the cache's stamp. It runs inside the batch's callback, where a
+// panic is the caller's own (see guard); a damaged page met here is the
+// file's, so it has a guard of its own.
+func (b *Batch) StateRecord(name string) (rec []byte, seq uint64, err error) {
 	if v, ok := b.state[name]; ok {
 		return v, b.seq, nil
 	}
-	return stateRecord(b.stateB, name)
+	err = b.l.classify(guard(nil, func() error {
+		rec, seq, err = stateRecord(b.stateB, name)
+		return err
+	}))
+	return rec, seq, err
 }
 
 // StateRecord reads a cached record (nil if absent) and the head sequence
@@ -129,8 +135,11 @@ func (l *Ledger) StateRecords(fn func(name string, rec []byte, seq uint64) error
 		}
 		c := st.Cursor()
 		for k, v := c.Seek(statePrefix); k != nil && bytes.HasPrefix(k, statePrefix); k, v = c.Next() {
+			// Copied before fn runs: a fault reading a damaged page is
+			// the file's, not fn's.
+			name, rec := string(k[len(statePrefix):]), append([]byte{}, v...)
 			inCallback = true
-			err := fn(string(k[len(statePrefix):]), append([]byte{}, v...), seq)
+			err := fn(name, rec, seq)
 			inCallback = false
 			if err != nil {
 				return err

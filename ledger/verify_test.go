@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -272,6 +273,12 @@ func TestDamagedPages(t *testing.T) {
 	for i := 1; i <= 600; i += 200 {
 		want = append(want, appendEntries(t, l, i, 200)...)
 	}
+	// Cached records too, which writes read from inside their callback.
+	records := map[string][]byte{}
+	for i := range 40 {
+		records[fmt.Sprintf("r%02d", i)] = bytes.Repeat([]byte{byte(i)}, 300)
+	}
+	require.NoError(t, l.Update(func(b *Batch) error { return b.PutState(records) }))
 	require.NoError(t, l.Close())
 	good := usedBytes(t, l.Path())
 	const pageSize = 4096
@@ -317,9 +324,19 @@ func TestDamagedPages(t *testing.T) {
 				require.True(t, errors.As(err, &ce) || errors.As(err, &le), "page %d %s: %T %v", page, d.name, err, err)
 				require.NotContains(t, err.Error(), "\n")
 			}
-			// Writing to a damaged file must not panic either.
+			// Writing to a damaged file must not panic either, nor reading
+			// its cached records (a panic inside a callback is re-raised
+			// as the caller's own; a damaged page is not that).
 			if wl, err := Open(path, Options{Timeout: time.Second}); err == nil {
-				_ = wl.Update(func(b *Batch) error { return b.Append(testEntry(10000)) })
+				_ = wl.Update(func(b *Batch) error {
+					for name := range records {
+						if _, _, err := b.StateRecord(name); err != nil {
+							return err
+						}
+					}
+					return b.Append(testEntry(10000))
+				})
+				_ = wl.StateRecords(func(string, []byte, uint64) error { return nil })
 				_ = wl.Close()
 			}
 		}
