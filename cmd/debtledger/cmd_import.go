@@ -31,20 +31,25 @@ func importCommand(e *env) *cli.Command {
 				return badInput("import: want one FILE.jsonl (or - for stdin)")
 			}
 			name := c.Args().First()
-			path := name
+			open := func() (io.ReadCloser, int64, error) { return openFile(name) }
 			if name == "-" {
 				// Standard input is read once, into a private temporary
 				// file: a file can be checked read-only and read again if
 				// another writer comes in between, so an import from a
 				// pipe holds the ledger no longer than one from a file.
-				spooled, err := spool(e.stdin)
+				spooled, size, err := spool(e.stdin)
 				if err != nil {
 					return err
 				}
-				defer os.Remove(spooled)
-				path = spooled
+				defer spooled.Close()
+				open = func() (io.ReadCloser, int64, error) {
+					if _, err := spooled.Seek(0, io.SeekStart); err != nil {
+						return nil, 0, badInput("-: cannot read standard input again: %v", err)
+					}
+					return io.NopCloser(spooled), size, nil
+				}
 			}
-			in, size, err := openFile(name, path)
+			in, size, err := open()
 			if err != nil {
 				return err
 			}
@@ -55,7 +60,7 @@ func importCommand(e *env) *cli.Command {
 			events := func(batch *ledger.Batch, yield func(pending) error) error {
 				var r io.Reader = in
 				if !first {
-					again, _, err := openFile(name, path)
+					again, _, err := open()
 					if err != nil {
 						return err
 					}
@@ -182,9 +187,9 @@ func decodeLines(r io.Reader, name, actor, at string) eventSource {
 	}
 }
 
-// openFile opens the import file at path, named name in messages.
-func openFile(name, path string) (io.ReadCloser, int64, error) {
-	f, err := os.Open(path)
+// openFile opens an import file.
+func openFile(name string) (io.ReadCloser, int64, error) {
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, 0, badInput("%s: cannot read: %v", name, errors.Unwrap(err))
 	}
@@ -197,21 +202,21 @@ func openFile(name, path string) (io.ReadCloser, int64, error) {
 }
 
 // spool copies r into a new temporary file, readable by its owner only,
-// and returns its path; the caller removes it.
-func spool(r io.Reader) (string, error) {
+// and returns it open, with its size. The file's name is removed at once:
+// the copy lives only as long as the process holds it, so nothing is left
+// behind however the import ends (Ctrl-C, SIGTERM or SIGKILL included).
+func spool(r io.Reader) (*os.File, int64, error) {
 	f, err := os.CreateTemp("", "debtledger-import-*.jsonl")
 	if err != nil {
-		return "", badInput("-: cannot keep standard input: %v", err)
+		return nil, 0, badInput("-: cannot keep standard input: %v", err)
 	}
-	_, err = io.Copy(f, r)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	os.Remove(f.Name())
+	size, err := io.Copy(f, r)
 	if err != nil {
-		os.Remove(f.Name())
-		return "", badInput("-: cannot keep standard input: %v", err)
+		f.Close()
+		return nil, 0, badInput("-: cannot keep standard input: %v", err)
 	}
-	return f.Name(), nil
+	return f, size, nil
 }
 
 // progress is a bar on a terminal, nil elsewhere (pipes, CI, tests).
