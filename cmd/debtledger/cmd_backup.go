@@ -20,7 +20,7 @@ func backupCommand(e *env) *cli.Command {
 			if err := need(c, "out"); err != nil {
 				return err
 			}
-			l, err := e.openLedger(c, true)
+			l, err := e.openLedger(c, true, false)
 			if err != nil {
 				return err
 			}

@@ -17,7 +17,7 @@ func checkCommand(e *env) *cli.Command {
 		Usage:     "replay the journal, prove every rule and compare with the cached state",
 		UsageText: "debtledger check --format json",
 		Action: func(c *cli.Context) error {
-			l, err := e.openLedger(c, true)
+			l, err := e.openLedger(c, true, true)
 			if err != nil {
 				err = damagedOr(err)
 				var unreadable *exitError

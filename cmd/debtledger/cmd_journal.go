@@ -36,7 +36,7 @@ func journalCommand(e *env) *cli.Command {
 			if _, known := debt.EventTypes()[typ]; typ != "" && !known {
 				return ledgerInput(c, "journal: --type %q is not an event type of SPEC §4", typ)
 			}
-			l, err := e.openLedger(c, true)
+			l, err := e.openLedger(c, true, false)
 			if err != nil {
 				return err
 			}

@@ -27,7 +27,7 @@ func verifyCommand(e *env) *cli.Command {
 				}
 				anchor = a
 			}
-			l, err := e.openLedger(c, true)
+			l, err := e.openLedger(c, true, true)
 			if err != nil {
 				return damagedOr(err)
 			}

@@ -9,8 +9,10 @@ import (
 )
 
 // openLedger opens the --db ledger; read-only commands never change it.
-func (e *env) openLedger(c *cli.Context, readOnly bool) (*ledger.Ledger, error) {
-	l, err := ledger.Open(c.String("db"), ledger.Options{ReadOnly: readOnly, Timeout: e.lockTimeout})
+// openLedger opens the ledger; checkPages walks its page trees first (see
+// ledger.Options), for commands that read it whole or build on it.
+func (e *env) openLedger(c *cli.Context, readOnly, checkPages bool) (*ledger.Ledger, error) {
+	l, err := ledger.Open(c.String("db"), ledger.Options{ReadOnly: readOnly, Timeout: e.lockTimeout, CheckPages: checkPages})
 	if err != nil {
 		return nil, &exitError{code: exitBadInput, msg: err.Error(), cause: err}
 	}

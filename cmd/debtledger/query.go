@@ -26,7 +26,7 @@ func (e *env) queryWith(c *cli.Context, loader func([]byte, debt.Loader) (*debt.
 	// A query lives for a moment and keeps what it loads to the end: the
 	// collector need hardly run.
 	tuneCollector(c.String("db"), 400, 0, 2)
-	l, err := e.openLedger(c, true)
+	l, err := e.openLedger(c, true, false)
 	if err != nil {
 		return nil, err
 	}

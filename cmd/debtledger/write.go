@@ -50,7 +50,7 @@ type eventSource func(batch *ledger.Batch, yield func(pending) error) error
 // If another writer came in between, the events are checked again, this
 // time holding the file. Any refusal writes nothing.
 func (e *env) writeEvents(c *cli.Context, events eventSource, dryRun bool) (writeResult, error) {
-	ro, err := e.openLedger(c, true)
+	ro, err := e.openLedger(c, true, true)
 	if err != nil {
 		return writeResult{}, err
 	}
@@ -67,7 +67,7 @@ func (e *env) writeEvents(c *cli.Context, events eventSource, dryRun bool) (writ
 	if e.betweenPhases != nil {
 		e.betweenPhases()
 	}
-	w, err := e.openLedger(c, false)
+	w, err := e.openLedger(c, false, false)
 	if err != nil {
 		return res, err
 	}
