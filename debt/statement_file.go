@@ -1,6 +1,7 @@
 package debt
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -33,7 +34,11 @@ const StatementSheet = "对账单"
 const (
 	stmtMaxFileBytes = 32 << 20 // a statement is a few kilobytes
 	stmtMaxUnzipped  = 64 << 20 // total uncompressed size of an XLSX
-	stmtMaxRows      = 1048576  // Excel's own row limit
+	stmtMaxRows      = 100_000  // a row per bond the unit holds: thousands at most
+	// stmtMaxCells bounds the cells with a value in an XLSX row.
+	stmtMaxCells = 64
+	// stmtMaxSheetXML bounds a sheet's (and the shared strings') XML.
+	stmtMaxSheetXML = 8 << 20
 )
 
 // StatementError is a malformed statement file: "NAME: row N: MSG". Row is
@@ -437,6 +442,52 @@ func stmtReadCSV(data []byte, name string) ([]StatementRow, error) {
 	return s.finish()
 }
 
+// checkXLSXShape streams the sheet once, before anything loads it whole,
+// and refuses more rows or wider rows than a statement has.
+func (s *stmtReader) checkXLSXShape(f *excelize.File, sheet string) error {
+	it, err := f.Rows(sheet)
+	if err != nil {
+		return &StatementError{File: s.file, Msg: "not a readable XLSX workbook: " + err.Error()}
+	}
+	defer it.Close()
+	for n := 1; it.Next(); n++ {
+		if n > stmtMaxRows {
+			return s.errorf(n, "more than %d rows", stmtMaxRows)
+		}
+		vals, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return s.errorf(n, "cannot read the row: %v", err)
+		}
+		if len(vals) > stmtMaxCells {
+			return s.errorf(n, "%d cells, more than a statement row has (at most %d)", len(vals), stmtMaxCells)
+		}
+	}
+	if err := it.Error(); err != nil {
+		return &StatementError{File: s.file, Msg: "not a readable XLSX workbook: " + err.Error()}
+	}
+	return nil
+}
+
+// stmtXLSXPartSizes refuses a workbook whose sheets or shared strings are
+// larger than a statement's. Reading a cell's type makes excelize load the
+// whole sheet into memory, at some 35 bytes per byte of XML: a 50 KB file
+// whose rows carry thousands of empty cells took 1.7 GB. A statement of
+// ten thousand bonds is about 3 MB of sheet XML.
+func stmtXLSXPartSizes(data []byte, name string) error {
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil // excelize says what is wrong with it
+	}
+	for _, part := range z.File {
+		if (strings.HasPrefix(part.Name, "xl/worksheets/") || part.Name == "xl/sharedStrings.xml") &&
+			part.UncompressedSize64 > stmtMaxSheetXML {
+			return &StatementError{File: name, Msg: fmt.Sprintf("%s is %d MB unzipped, more than a statement (at most %d MB)",
+				part.Name, part.UncompressedSize64>>20, stmtMaxSheetXML>>20)}
+		}
+	}
+	return nil
+}
+
 func stmtReadXLSX(data []byte, name string) (rows []StatementRow, err error) {
 	// excelize parses untrusted XML and zip structures; whatever goes wrong
 	// inside it is reported as a bad file, never a panic.
@@ -447,6 +498,9 @@ func stmtReadXLSX(data []byte, name string) (rows []StatementRow, err error) {
 	}()
 	notWorkbook := func(err error) error {
 		return &StatementError{File: name, Msg: "not a readable XLSX workbook: " + err.Error()}
+	}
+	if err := stmtXLSXPartSizes(data, name); err != nil {
+		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		RawCellValue:      true,
@@ -462,12 +516,15 @@ func stmtReadXLSX(data []byte, name string) (rows []StatementRow, err error) {
 		return nil, notWorkbook(errors.New("no worksheet"))
 	}
 	sheet := sheets[0]
+	s := &stmtReader{file: name, seen: map[string]int{}}
+	if err := s.checkXLSXShape(f, sheet); err != nil {
+		return nil, err
+	}
 	it, err := f.Rows(sheet)
 	if err != nil {
 		return nil, notWorkbook(err)
 	}
 	defer it.Close()
-	s := &stmtReader{file: name, seen: map[string]int{}}
 	for n := 1; it.Next(); n++ {
 		if n > stmtMaxRows {
 			return nil, s.errorf(n, "more than %d rows", stmtMaxRows)

@@ -488,3 +488,21 @@ func TestReadStatementHandWrittenSheet(t *testing.T) {
 		"TOTAL,,,0.00,200000000.00,0.00,0.00,1234.56,200000000.00",
 	}, stmtText(got))
 }
+
+// TestReadStatementXLSXTooLarge: a workbook whose sheet XML is larger than
+// any statement's is refused before excelize loads it (a few kilobytes of
+// zip can hold tens of megabytes of cells, which excelize holds at some 35
+// bytes per byte).
+func TestReadStatementXLSXTooLarge(t *testing.T) {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	w, err := z.Create("xl/worksheets/sheet1.xml")
+	require.NoError(t, err)
+	_, err = w.Write(bytes.Repeat([]byte(" "), 9<<20))
+	require.NoError(t, err)
+	require.NoError(t, z.Close())
+	require.Less(t, b.Len(), 100<<10, "small on disk")
+
+	_, err = debt.ReadStatement(bytes.NewReader(b.Bytes()), "big.xlsx")
+	require.EqualError(t, err, "big.xlsx: xl/worksheets/sheet1.xml is 9 MB unzipped, more than a statement (at most 8 MB)")
+}
