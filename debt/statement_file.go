@@ -239,17 +239,17 @@ func (s *stmtReader) add(n int, cells []stmtCell, exactWidth bool) error {
 	row.Bond = bond
 	if bond == TotalBond {
 		if row.Kind != "" || row.Purpose != "" {
-			return s.errorf(n, "TOTAL row: kind and purpose must be empty, got %q and %q", row.Kind, row.Purpose)
+			return s.errorf(n, "TOTAL row: kind and purpose must be empty, got %s and %s", quota.Quoted(row.Kind), quota.Quoted(row.Purpose))
 		}
 	} else {
 		if first, dup := s.seen[bond]; dup {
 			return s.errorf(n, "bond %s: duplicate row (first on row %d)", bond, first)
 		}
 		if row.Kind != "general" && row.Kind != "special" {
-			return s.errorf(n, "bond %s: kind %q: want general or special", bond, row.Kind)
+			return s.errorf(n, "bond %s: kind %s: want general or special", bond, quota.Quoted(row.Kind))
 		}
 		if row.Purpose != "new" && row.Purpose != "refinancing" {
-			return s.errorf(n, "bond %s: purpose %q: want new or refinancing", bond, row.Purpose)
+			return s.errorf(n, "bond %s: purpose %s: want new or refinancing", bond, quota.Quoted(row.Purpose))
 		}
 	}
 	amounts := []*decimal.Decimal{&row.OpeningPrincipal, &row.Received, &row.PassedDown, &row.PrincipalRepaid, &row.InterestPaid, &row.ClosingPrincipal}
@@ -285,7 +285,7 @@ func (s *stmtReader) header(n int, cells []stmtCell) error {
 		ok = got[i] == StatementHeader[i]
 	}
 	if !ok {
-		return s.errorf(n, "header must be %q, got %q", strings.Join(StatementHeader, ","), strings.Join(got, ","))
+		return s.errorf(n, "header must be %q, got %s", strings.Join(StatementHeader, ","), quota.Quoted(strings.Join(got, ",")))
 	}
 	return nil
 }
@@ -323,7 +323,7 @@ func stmtBond(c stmtCell) (string, error) {
 	if c.numeric {
 		d, err := stmtNumber(c.text)
 		if err != nil {
-			return "", fmt.Errorf("bond code: numeric cell %q: %v", c.text, err)
+			return "", fmt.Errorf("bond code: numeric cell %s: %v", quota.Quoted(c.text), err)
 		}
 		if d.Equal(d.Truncate(0)) {
 			code = d.Truncate(0).String()
@@ -335,7 +335,7 @@ func stmtBond(c stmtCell) (string, error) {
 		return "", errors.New("bond code is empty")
 	}
 	if code != TotalBond && !quota.ValidCode(code) {
-		return "", fmt.Errorf("bond code %q: want 1-32 characters of [0-9A-Za-z_.-]", code)
+		return "", fmt.Errorf("bond code %s: want 1-32 characters of [0-9A-Za-z_.-]", quota.Quoted(code))
 	}
 	return code, nil
 }
@@ -350,11 +350,11 @@ func stmtAmount(c stmtCell) (decimal.Decimal, error) {
 	if c.numeric {
 		d, err := stmtNumber(c.text)
 		if err != nil {
-			return decimal.Decimal{}, fmt.Errorf("numeric cell %q: %v", c.text, err)
+			return decimal.Decimal{}, fmt.Errorf("numeric cell %s: %v", quota.Quoted(c.text), err)
 		}
 		d = d.Round(2)
 		if d.Abs().GreaterThan(decimal.New(1, 15)) {
-			return decimal.Decimal{}, fmt.Errorf("numeric cell %q: above 10^15 yuan", c.text)
+			return decimal.Decimal{}, fmt.Errorf("numeric cell %s: above 10^15 yuan", quota.Quoted(c.text))
 		}
 		return d, nil
 	}
@@ -555,7 +555,7 @@ func stmtReadXLSX(data []byte, name string) (rows []StatementRow, err error) {
 			case excelize.CellTypeUnset, excelize.CellTypeNumber:
 				cells[i].numeric = true
 			case excelize.CellTypeBool, excelize.CellTypeDate, excelize.CellTypeError:
-				return nil, s.errorf(n, "cell %s (%s): %q is not text or a number", ref, StatementHeader[i], cells[i].text)
+				return nil, s.errorf(n, "cell %s (%s): %s is not text or a number", ref, StatementHeader[i], quota.Quoted(cells[i].text))
 			}
 		}
 		if err := s.add(n, cells, false); err != nil {

@@ -506,3 +506,14 @@ func TestReadStatementXLSXTooLarge(t *testing.T) {
 	_, err = debt.ReadStatement(bytes.NewReader(b.Bytes()), "big.xlsx")
 	require.EqualError(t, err, "big.xlsx: xl/worksheets/sheet1.xml is 9 MB unzipped, more than a statement (at most 8 MB)")
 }
+
+// TestStatementErrorsQuoteShort: a huge bad value is quoted shortened, so
+// the error stays one readable line.
+func TestStatementErrorsQuoteShort(t *testing.T) {
+	long := strings.Repeat("B", 100_000)
+	csv := stmtHeaderLine + "\n" + long + ",general,new,0,0,0,0,0,0\nTOTAL,,,0,0,0,0,0,0\n"
+	_, err := debt.ReadStatement(strings.NewReader(csv), "st.csv")
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 300, err.Error()[:min(300, len(err.Error()))])
+	assert.Contains(t, err.Error(), "(100000 characters)")
+}
