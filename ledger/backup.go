@@ -12,8 +12,9 @@ import (
 // Backup writes a consistent copy of the ledger to out, mode 0600, from one
 // read transaction, and returns the head it copied (to print as an anchor).
 // It refuses an existing out (an *Error with Code Exists naming out) unless
-// force; with force the copy is written beside out and renamed over it, so
-// out is never left half-written. Writing onto the ledger itself is refused.
+// force. The copy is written beside out and then linked (or, with force,
+// renamed) to out, so out is never left half-written, even by a kill.
+// Writing onto the ledger itself is refused.
 func (l *Ledger) Backup(out string, force bool) (seq uint64, hash [32]byte, err error) {
 	if fi, statErr := os.Stat(out); statErr == nil {
 		if self, _ := os.Stat(l.path); self != nil && os.SameFile(fi, self) {
@@ -24,25 +25,14 @@ func (l *Ledger) Backup(out string, force bool) (seq uint64, hash [32]byte, err 
 		}
 	}
 
-	var f *os.File
-	if force {
-		f, err = os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
-	} else {
-		// O_EXCL: a file appearing since the check above is still refused.
-		f, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	}
+	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
 	if err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return 0, [32]byte{}, newError(out, Exists, "")
-		}
 		return 0, [32]byte{}, ioError(out, err)
 	}
 	written := f.Name()
 	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(written)
-		}
+		_ = f.Close()
+		_ = os.Remove(written) // a no-op once renamed; after a link, the spare name
 	}()
 
 	if err = f.Chmod(0o600); err != nil { // whatever the umask did
@@ -70,9 +60,21 @@ func (l *Ledger) Backup(out string, force bool) (seq uint64, hash [32]byte, err 
 		return 0, [32]byte{}, ioError(out, err)
 	}
 	if force {
-		if err = os.Rename(written, out); err != nil {
-			return 0, [32]byte{}, ioError(out, err)
+		err = os.Rename(written, out)
+	} else if err = os.Link(written, out); err != nil && !errors.Is(err, fs.ErrExist) {
+		// No hard links here (some network and FUSE file systems): check,
+		// then rename, which leaves a window the link did not.
+		if _, statErr := os.Stat(out); statErr == nil {
+			err = fs.ErrExist
+		} else {
+			err = os.Rename(written, out)
 		}
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return 0, [32]byte{}, newError(out, Exists, "") // appeared since the check above
+	}
+	if err != nil {
+		return 0, [32]byte{}, ioError(out, err)
 	}
 	syncDir(filepath.Dir(out))
 	return seq, hash, nil
