@@ -93,7 +93,7 @@ func newApp(e *env) *cli.App {
 		HideHelpCommand:      true,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return badInput("%v (see debtledger %s --help)", err, c.Command.Name)
+			return badInput("%v (see debtledger --help)", err) // a global flag's
 		},
 		Before: func(c *cli.Context) error {
 			switch c.String("format") {

@@ -68,10 +68,15 @@ func statementCommand(e *env) *cli.Command {
 			rows := q.book.Statement(unit, p, subtree)
 			var buf bytes.Buffer
 			out := c.String("out")
-			switch strings.ToLower(filepath.Ext(out)) {
-			case "", ".csv":
+			switch ext := strings.ToLower(filepath.Ext(out)); {
+			case ext == "" && c.String("format") == "json":
+				// SPEC defines the statement as CSV or XLSX; asked for
+				// JSON on stdout, it is the same rows under the CSV's
+				// column names, amounts as strings.
+				err = writeJSON(&buf, statementJSON(rows))
+			case ext == "", ext == ".csv":
 				err = debt.WriteStatementCSV(&buf, rows)
-			case ".xlsx":
+			case ext == ".xlsx":
 				err = debt.WriteStatementXLSX(&buf, rows)
 			default:
 				return ledgerInput(c, "statement: --out %s: want a .csv or .xlsx file", out)
@@ -195,4 +200,29 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// statementRowJSON is a statement row in JSON, keyed by the CSV's column
+// names (debt.StatementHeader) in the same order.
+type statementRowJSON struct {
+	Bond             string `json:"bond"`
+	Kind             string `json:"kind"`
+	Purpose          string `json:"purpose"`
+	OpeningPrincipal string `json:"opening_principal"`
+	Received         string `json:"received"`
+	PassedDown       string `json:"passed_down"`
+	PrincipalRepaid  string `json:"principal_repaid"`
+	InterestPaid     string `json:"interest_paid"`
+	ClosingPrincipal string `json:"closing_principal"`
+}
+
+// statementJSON is a statement's rows for JSON, the TOTAL row last.
+func statementJSON(rows []debt.StatementRow) []statementRowJSON {
+	out := make([]statementRowJSON, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		out[i] = statementRowJSON{r.Bond, r.Kind, r.Purpose, quota.FormatAmount(r.OpeningPrincipal), quota.FormatAmount(r.Received),
+			quota.FormatAmount(r.PassedDown), quota.FormatAmount(r.PrincipalRepaid), quota.FormatAmount(r.InterestPaid), quota.FormatAmount(r.ClosingPrincipal)}
+	}
+	return out
 }
