@@ -295,6 +295,11 @@ func (b *Batch) Appended() int { return int(b.seq - b.startSeq) }
 // Lookup finds the entry with the given id, among those committed and those
 // appended earlier in this batch.
 func (b *Batch) Lookup(id string) (e *Entry, ok bool, err error) {
+	return b.lookupIn(id, true)
+}
+
+// lookupIn is Lookup, among committed entries only if committed.
+func (b *Batch) lookupIn(id string, committed bool) (e *Entry, ok bool, err error) {
 	if b.tx == nil {
 		return nil, false, errBatchClosed
 	}
@@ -304,8 +309,12 @@ func (b *Batch) Lookup(id string) (e *Entry, ok bool, err error) {
 			ok = err == nil
 			return err
 		}
+		if !committed {
+			return nil
+		}
 		b.key = append(b.key[:0], id...)
 		e, ok, err = b.l.lookup(b.journal, b.ids, b.key)
+		// Only a miss everywhere lets the Append that follows skip its check.
 		b.lastMiss, b.hasLastMiss = id, err == nil && !ok
 		return err
 	}))
@@ -330,7 +339,7 @@ func (b *Batch) Append(e *Entry) error {
 	}
 	return b.l.classify(guard(nil, func() error {
 		if !b.hasLastMiss || b.lastMiss != e.ID {
-			if err := b.checkNew(e.ID); err != nil {
+			if err := b.checkNew(e.ID, true); err != nil {
 				return err
 			}
 		}
@@ -355,10 +364,11 @@ func (b *Batch) Append(e *Entry) error {
 	}))
 }
 
-// checkNew refuses an id already in the ledger or in this batch.
-func (b *Batch) checkNew(id string) error {
+// checkNew refuses an id already in this batch or, if committed, in the
+// ledger (an id its encoder found absent there need not be looked up).
+func (b *Batch) checkNew(id string, committed bool) error {
 	seq, dup := b.pendingSeq(id)
-	if !dup {
+	if !dup && committed {
 		b.key = append(b.key[:0], id...)
 		if v := b.ids.Get(b.key); v != nil {
 			if dup = true; len(v) == 8 {

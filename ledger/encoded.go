@@ -57,7 +57,6 @@ type Encoder struct {
 
 	// Set by Batch.NewEncoder: the committed ids, read on a view of the
 	// encoder's own, and the head that view shows.
-	l     *Ledger
 	batch *Batch
 	tx    *bolt.Tx
 	ids   *bolt.Bucket
@@ -89,7 +88,7 @@ func (b *Batch) NewEncoder() (*Encoder, error) {
 		return nil, b.l.classify(err)
 	}
 	at := &head{b.startSeq, b.startHash}
-	en := &Encoder{l: b.l, batch: b, tx: tx, at: at, seen: newHashSet(), chain: *at}
+	en := &Encoder{batch: b, tx: tx, at: at, seen: newHashSet(), chain: *at}
 	if en.ids = tx.Bucket(bucketIDs); en.ids == nil {
 		tx.Rollback()
 		return nil, b.l.corrupt(fmt.Sprintf("no %q bucket (not a debtledger file?)", bucketIDs))
@@ -111,7 +110,7 @@ func (en *Encoder) screen(x *Encoded) error {
 		return nil
 	}
 	var found bool
-	err := en.l.classify(guard(nil, func() error {
+	err := en.batch.l.classify(guard(nil, func() error {
 		en.key = append(en.key[:0], x.id...)
 		found = en.ids.Get(en.key) != nil
 		return nil
@@ -162,14 +161,22 @@ func (en *Encoder) anticipate(x *Encoded) {
 		return // a duplicate the batch will likely skip: not chained
 	}
 	seq := en.chain.seq + 1
-	en.scratch = append(en.scratch[:0], en.chain.hash[:]...)
-	en.scratch = append(en.scratch, x.before...)
-	en.scratch = strconv.AppendUint(en.scratch, seq, 10)
-	en.scratch = append(en.scratch, x.after...)
-	hash := sha256.Sum256(en.scratch)
-	copy(x.val, hash[:])
+	hash := x.hashAt(&en.scratch, en.chain.hash, seq)
 	x.spec, x.prev = seq, en.chain.hash
 	en.chain = head{seq, hash}
+}
+
+// hashAt is x's chain hash as entry seq after prev (scratch is reused),
+// written into x.val too.
+func (x *Encoded) hashAt(scratch *[]byte, prev [32]byte, seq uint64) [32]byte {
+	buf := append((*scratch)[:0], prev[:]...)
+	buf = append(buf, x.before...)
+	buf = strconv.AppendUint(buf, seq, 10)
+	buf = append(buf, x.after...)
+	*scratch = buf
+	hash := sha256.Sum256(buf)
+	copy(x.val, hash[:])
+	return hash
 }
 
 // carve returns n bytes from *chunk, starting a new chunk when it is full.
@@ -190,15 +197,12 @@ func (b *Batch) AppendEncoded(x *Encoded) (seq uint64, hash [32]byte, err error)
 		return 0, hash, errBatchClosed
 	}
 	err = b.l.classify(guard(nil, func() error {
+		screened := b.screened(x)
 		switch {
-		case b.screened(x) && x.first && b.trusts(x):
+		case screened && x.first && b.trusts(x):
 			// New to the ledger and to every entry appended so far.
-		case b.screened(x):
-			if seq, dup := b.pendingSeq(x.id); dup {
-				return fmt.Errorf("id %q is already in the ledger (entry %d): %w", x.id, seq, ErrDuplicateID)
-			}
 		case !b.hasLastMiss || b.lastMiss != x.id:
-			if err := b.checkNew(x.id); err != nil {
+			if err := b.checkNew(x.id, !screened); err != nil {
 				return err
 			}
 		}
@@ -206,12 +210,7 @@ func (b *Batch) AppendEncoded(x *Encoded) (seq uint64, hash [32]byte, err error)
 		if x.from != nil && x.from.batch == b && x.spec == seq && x.prev == b.hash {
 			copy(hash[:], x.val) // the encoder's hash, of this very chain
 		} else {
-			b.scratch = append(b.scratch[:0], b.hash[:]...)
-			b.scratch = append(b.scratch, x.before...)
-			b.scratch = strconv.AppendUint(b.scratch, seq, 10)
-			b.scratch = append(b.scratch, x.after...)
-			hash = sha256.Sum256(b.scratch)
-			copy(x.val, hash[:])
+			hash = x.hashAt(&b.scratch, b.hash, seq)
 			x.spec = 0 // val no longer holds the anticipated hash
 		}
 		b.staged = append(b.staged, x.val)
@@ -255,24 +254,9 @@ func (b *Batch) screened(x *Encoded) bool {
 // LookupEncoded is Lookup of x's id; for an id its encoder found absent
 // from the committed ledger, only this batch's appends are searched.
 func (b *Batch) LookupEncoded(x *Encoded) (e *Entry, ok bool, err error) {
-	if !b.screened(x) {
-		return b.Lookup(x.id)
-	}
-	if b.tx == nil {
-		return nil, false, errBatchClosed
-	}
-	if x.first && b.trusts(x) {
-		b.lastMiss, b.hasLastMiss = x.id, true
+	screened := b.screened(x)
+	if screened && x.first && b.trusts(x) && b.tx != nil {
 		return nil, false, nil
 	}
-	err = b.l.classify(guard(nil, func() error {
-		if seq, found := b.pendingSeq(x.id); found {
-			e, err = b.stagedEntry(seq)
-			ok = err == nil
-			return err
-		}
-		b.lastMiss, b.hasLastMiss = x.id, true
-		return nil
-	}))
-	return e, ok, err
+	return b.lookupIn(x.id, !screened)
 }

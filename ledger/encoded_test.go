@@ -29,16 +29,11 @@ func TestBatchEncoder(t *testing.T) {
 
 		committed := encode(2)
 		assert.False(t, b.screened(&committed), "a committed id is not absent")
-		e, ok, err := b.LookupEncoded(&committed)
-		require.NoError(t, err)
-		require.True(t, ok)
-		assert.Equal(t, uint64(2), e.Seq)
-		_, _, err = b.AppendEncoded(&committed)
-		assert.ErrorIs(t, err, ErrDuplicateID)
+		requireDuplicateOf(t, b, &committed, 2)
 
 		fresh := encode(4)
 		require.True(t, b.screened(&fresh))
-		_, ok, err = b.LookupEncoded(&fresh)
+		_, ok, err := b.LookupEncoded(&fresh)
 		require.NoError(t, err)
 		assert.False(t, ok)
 		seq, _, err := b.AppendEncoded(&fresh)
@@ -47,12 +42,7 @@ func TestBatchEncoder(t *testing.T) {
 
 		again := encode(4)
 		require.True(t, b.screened(&again), "the encoder does not see the batch's appends")
-		e, ok, err = b.LookupEncoded(&again)
-		require.NoError(t, err)
-		require.True(t, ok, "found among the batch's appends")
-		assert.Equal(t, uint64(4), e.Seq)
-		_, _, err = b.AppendEncoded(&again)
-		assert.ErrorIs(t, err, ErrDuplicateID)
+		requireDuplicateOf(t, b, &again, 4)
 
 		kept = encode(5)
 		return rollback
@@ -61,15 +51,22 @@ func TestBatchEncoder(t *testing.T) {
 	appendEntries(t, l, 4, 2) // entry 5 is now committed
 	require.ErrorIs(t, l.Update(func(b *Batch) error {
 		assert.False(t, b.screened(&kept), "screened against another head")
-		e, ok, err := b.LookupEncoded(&kept)
-		require.NoError(t, err)
-		require.True(t, ok)
-		assert.Equal(t, uint64(5), e.Seq)
-		_, _, err = b.AppendEncoded(&kept)
-		assert.ErrorIs(t, err, ErrDuplicateID)
+		requireDuplicateOf(t, b, &kept, 5)
 		return rollback
 	}), rollback)
 	require.NoError(t, l.Verify(nil))
+}
+
+// requireDuplicateOf: x's id is entry seq, found by LookupEncoded, and its
+// append is refused.
+func requireDuplicateOf(t *testing.T, b *Batch, x *Encoded, seq uint64) {
+	t.Helper()
+	e, ok, err := b.LookupEncoded(x)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, seq, e.Seq)
+	_, _, err = b.AppendEncoded(x)
+	assert.ErrorIs(t, err, ErrDuplicateID)
 }
 
 // TestEncoderClosed: a closed encoder still encodes, without the look-up.
