@@ -35,8 +35,6 @@ const (
 	stmtMaxFileBytes = 32 << 20 // a statement is a few kilobytes
 	stmtMaxUnzipped  = 64 << 20 // total uncompressed size of an XLSX
 	stmtMaxRows      = 100_000  // a row per bond the unit holds: thousands at most
-	// stmtMaxCells bounds the cells with a value in an XLSX row.
-	stmtMaxCells = 64
 	// stmtMaxSheetXML bounds a sheet's (and the shared strings') XML.
 	stmtMaxSheetXML = 8 << 20
 )
@@ -442,32 +440,6 @@ func stmtReadCSV(data []byte, name string) ([]StatementRow, error) {
 	return s.finish()
 }
 
-// checkXLSXShape streams the sheet once, before anything loads it whole,
-// and refuses more rows or wider rows than a statement has.
-func (s *stmtReader) checkXLSXShape(f *excelize.File, sheet string) error {
-	it, err := f.Rows(sheet)
-	if err != nil {
-		return &StatementError{File: s.file, Msg: "not a readable XLSX workbook: " + err.Error()}
-	}
-	defer it.Close()
-	for n := 1; it.Next(); n++ {
-		if n > stmtMaxRows {
-			return s.errorf(n, "more than %d rows", stmtMaxRows)
-		}
-		vals, err := it.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return s.errorf(n, "cannot read the row: %v", err)
-		}
-		if len(vals) > stmtMaxCells {
-			return s.errorf(n, "%d cells, more than a statement row has (at most %d)", len(vals), stmtMaxCells)
-		}
-	}
-	if err := it.Error(); err != nil {
-		return &StatementError{File: s.file, Msg: "not a readable XLSX workbook: " + err.Error()}
-	}
-	return nil
-}
-
 // stmtXLSXPartSizes refuses a workbook whose sheets or shared strings are
 // larger than a statement's. Reading a cell's type makes excelize load the
 // whole sheet into memory, at some 35 bytes per byte of XML: a 50 KB file
@@ -517,9 +489,6 @@ func stmtReadXLSX(data []byte, name string) (rows []StatementRow, err error) {
 	}
 	sheet := sheets[0]
 	s := &stmtReader{file: name, seen: map[string]int{}}
-	if err := s.checkXLSXShape(f, sheet); err != nil {
-		return nil, err
-	}
 	it, err := f.Rows(sheet)
 	if err != nil {
 		return nil, notWorkbook(err)
