@@ -71,9 +71,6 @@ func (e *env) recordSubcommand(form eventForm) *cli.Command {
 		UsageText: "debtledger record " + form.name + " " + form.example,
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return badInput("record %s: unexpected argument %q", form.name, c.Args().First())
-			}
 			obj := map[string]any{"type": form.name, "id": c.String("id"), "date": c.String("date")}
 			if obj["id"] == "" {
 				obj["id"] = fmt.Sprintf("%s-%s", form.name, e.now().UTC().Format("20060102T150405.000000000"))
