@@ -68,9 +68,8 @@ type Batch struct {
 	// commit, and carving them from large chunks spares the garbage
 	// collector a million small objects.
 	arena   []byte
-	scratch []byte  // canonical encoding being hashed, reused
-	key     []byte  // id as a bbolt key, reused (bbolt copies keys)
-	seqBuf  [8]byte // journal key, reused likewise
+	scratch []byte // canonical encoding being hashed, reused
+	key     []byte // id as a bbolt key, reused (bbolt copies keys)
 
 	// hasState: PutState wrote cached records, so the batch is a change
 	// even without appends.
@@ -451,16 +450,9 @@ func (b *Batch) stagedEntry(seq uint64) (*Entry, error) {
 // flush writes the staged entries, the ids index, the state records and
 // the head, just before commit.
 func (b *Batch) flush() error {
-	for i, val := range b.staged {
-		binary.BigEndian.PutUint64(b.seqBuf[:], b.startSeq+1+uint64(i))
-		if err := b.journal.Put(b.seqBuf[:], val); err != nil {
-			return err
-		}
-	}
-	if err := b.putIDs(); err != nil {
-		return err
-	}
-	if err := b.putState(); err != nil {
+	// Three buckets, filled at once (see inParallel). Only putIDs
+	// carves from the arena.
+	if err := inParallel(b.putJournal, b.putIDs, b.putState); err != nil {
 		return err
 	}
 	if b.seq != b.startSeq {
@@ -468,6 +460,18 @@ func (b *Batch) flush() error {
 		binary.BigEndian.PutUint64(head, b.seq)
 		copy(head[8:], b.hash[:])
 		if err := b.meta.Put(keyHead, head); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putJournal writes the staged entries under their sequence keys.
+func (b *Batch) putJournal() error {
+	var key [8]byte
+	for i, val := range b.staged {
+		binary.BigEndian.PutUint64(key[:], b.startSeq+1+uint64(i))
+		if err := b.journal.Put(key[:], val); err != nil {
 			return err
 		}
 	}
