@@ -64,6 +64,8 @@ type Book struct {
 	loadedSubtree   map[string]bool
 	catalogPending  bool // LoadTree: the catalog is read with the first unit
 	dirty           map[string]bool
+	recentDirty     [2]string // see markDirty
+	touched         []string  // Apply's list of units, reused
 	dirtySubtree    map[string]bool
 	chains          map[quota.UnitKind][]*quota.Series // see principalChain
 }
@@ -149,10 +151,11 @@ func (b *Book) Apply(ev *quota.Event) error {
 		return fmt.Errorf("closed: %s is in a closed period (closed through %s)", ev.Date, b.ClosedThrough)
 	}
 	b.Entries++
-	units, err := b.touches(ev)
+	units, err := b.touches(ev, b.touched[:0])
 	if err != nil {
 		return err
 	}
+	b.touched = units
 	if err := b.NeedUnits(units...); err != nil {
 		return err
 	}
@@ -160,9 +163,7 @@ func (b *Book) Apply(ev *quota.Event) error {
 		return err
 	}
 	for _, u := range units {
-		if !b.dirty[u] { // a look-up costs less than an assignment
-			b.dirty[u] = true
-		}
+		b.markDirty(u)
 	}
 	h := &ev.Header
 	switch e := ev.Body.(type) {
@@ -208,49 +209,63 @@ func (b *Book) Apply(ev *quota.Event) error {
 	return fmt.Errorf("%s: no effect defined", ev.Type)
 }
 
-// touches lists the units whose figures an event may move.
-func (b *Book) touches(ev *quota.Event) ([]string, error) {
+// touches appends to dst the units whose figures an event may move.
+func (b *Book) touches(ev *quota.Event, dst []string) ([]string, error) {
 	switch e := ev.Body.(type) {
 	case *quota.OpeningLimit:
-		return []string{e.Unit}, nil
+		return append(dst, e.Unit), nil
 	case *quota.Grant:
-		return []string{e.To, e.From}, nil
+		return append(dst, e.To, e.From), nil
 	case *Opening:
-		return []string{e.Unit}, nil
+		return append(dst, e.Unit), nil
 	case *OnLending:
-		return []string{e.To, e.From}, nil
+		return append(dst, e.To, e.From), nil
 	case *Repayment:
-		return []string{e.Unit}, nil
+		return append(dst, e.Unit), nil
 	case *Allocation:
-		return b.projectUnit(e.Project), nil
+		return b.projectUnit(dst, e.Project), nil
 	case *Spending:
-		return b.projectUnit(e.Project), nil
+		return b.projectUnit(dst, e.Project), nil
 	case *HiddenStock:
-		return []string{e.Unit}, nil
+		return append(dst, e.Unit), nil
 	case *HiddenPlan:
-		return []string{e.Unit}, nil
+		return append(dst, e.Unit), nil
 	case *Resolution:
-		return []string{e.Unit}, nil
+		return append(dst, e.Unit), nil
 	case *Budget:
-		return []string{e.Unit}, nil
+		return append(dst, e.Unit), nil
 	case *Reversal:
 		if b.find == nil {
-			return nil, nil
+			return dst, nil
 		}
 		orig, err := b.find(e.Entry)
 		if err != nil || orig == nil {
-			return nil, err
+			return dst, err
 		}
-		return b.touches(orig)
+		return b.touches(orig, dst)
 	}
-	return nil, nil
+	return dst, nil
 }
 
-func (b *Book) projectUnit(code string) []string {
+func (b *Book) projectUnit(dst []string, code string) []string {
 	if p := b.Projects[code]; p != nil {
-		return []string{p.Unit}
+		return append(dst, p.Unit)
 	}
-	return nil
+	return dst
+}
+
+// markDirty notes that a unit's records change. The last two units
+// marked are remembered: consecutive events mostly name the same units
+// (a parent on-lending a bond to each of its children in turn), and a
+// string compare costs less than a look-up in a map of every unit.
+func (b *Book) markDirty(u string) {
+	if u == b.recentDirty[0] || u == b.recentDirty[1] {
+		return
+	}
+	b.recentDirty[0], b.recentDirty[1] = u, b.recentDirty[0]
+	if !b.dirty[u] { // a look-up costs less than an assignment
+		b.dirty[u] = true
+	}
 }
 
 // mustBeAfter: flows of a bond are not dated before its value date.

@@ -43,6 +43,9 @@ type Batch struct {
 	// pointers (nothing for the collector to scan) and does not keep alive
 	// whatever larger strings the ids were cut from (an import's lines).
 	idText []byte
+	// reserveIDs is Reserve's count, until the first id shows how much
+	// room idText needs.
+	reserveIDs int
 	// While the ids come in ascending order (zero-padded numbers, dates,
 	// ULIDs…), order itself is the index: a new id is past the last one
 	// and an older one is found by binary search. The first id out of
@@ -409,8 +412,26 @@ func (b *Batch) pendingSeq(id string) (uint64, bool) {
 	return 0, false
 }
 
+// Reserve makes room for n more appends: a large import that knows its
+// line count spares the writer growing (and copying) its lists of staged
+// entries and ids a dozen times over, and the heap their discarded
+// copies.
+func (b *Batch) Reserve(n int) {
+	if n <= 0 {
+		return
+	}
+	b.staged = slices.Grow(b.staged, n)
+	b.order = slices.Grow(b.order, n)
+	b.reserveIDs = n
+}
+
 // addPending records a new id of this batch; it is not yet among them.
 func (b *Batch) addPending(id string, seq uint64) {
+	if b.reserveIDs > 0 {
+		// Ids of one file are alike in length: the first stands for them.
+		b.idText = slices.Grow(b.idText, b.reserveIDs*(len(id)+8))
+		b.reserveIDs = 0
+	}
 	n := len(b.order)
 	sortedSoFar := b.sorted && (n == 0 || id > string(b.idOf(b.order[n-1])))
 	b.order = append(b.order, pendingID{off: len(b.idText), n: len(id), seq: seq})

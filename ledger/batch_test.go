@@ -354,3 +354,34 @@ func benchmarkAppend(b *testing.B, sorted bool) {
 		b.StartTimer()
 	}
 }
+
+// TestReserve: a batch that made room ahead writes exactly what one that
+// grew as it went writes, with more appends than reserved too.
+func TestReserve(t *testing.T) {
+	heads := map[int][32]byte{}
+	for _, reserve := range []int{-1, 0, 10, 50} {
+		l := newLedger(t)
+		require.NoError(t, l.Update(func(b *Batch) error {
+			b.Reserve(reserve)
+			for i := 1; i <= 30; i++ {
+				if err := b.Append(testEntry(i)); err != nil {
+					return err
+				}
+			}
+			// An id appended before is still found after the room ran out.
+			_, ok, err := b.Lookup(testEntry(3).ID)
+			require.True(t, ok)
+			return err
+		}))
+		_, hash, err := l.Head()
+		require.NoError(t, err)
+		heads[reserve] = hash
+		e, ok, err := l.Lookup(testEntry(30).ID)
+		require.NoError(t, err)
+		require.True(t, ok)
+		assert.Equal(t, uint64(30), e.Seq)
+	}
+	for _, reserve := range []int{0, 10, 50} {
+		assert.Equal(t, heads[-1], heads[reserve], "reserve %d", reserve)
+	}
+}

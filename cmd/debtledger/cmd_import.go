@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -46,7 +47,7 @@ func importCommand(e *env) *cli.Command {
 					if _, err := spooled.Seek(0, io.SeekStart); err != nil {
 						return nil, 0, badInput("-: cannot read standard input again: %v", err)
 					}
-					return io.NopCloser(spooled), size, nil
+					return unclosed{spooled}, size, nil
 				}
 			}
 			in, size, err := open()
@@ -54,6 +55,7 @@ func importCommand(e *env) *cli.Command {
 				return err
 			}
 			defer in.Close()
+			lines := lineCount(in, size)
 			// The first reading is the file already open; a second one
 			// (another writer came in between) opens it again.
 			first := true
@@ -74,6 +76,7 @@ func importCommand(e *env) *cli.Command {
 					defer bar.Finish()
 				}
 				actor, at := e.stampOf(c)
+				batch.Reserve(lines)
 				return decodeLines(r, name, actor, at)(batch, yield)
 			}
 			// An import allocates much and keeps most of it to the end: a
@@ -97,6 +100,34 @@ func importCommand(e *env) *cli.Command {
 	}
 }
 
+// unclosed is the spooled standard input, read again by a second
+// reading: the import closes it at its end, not each reading.
+type unclosed struct{ *os.File }
+
+func (unclosed) Close() error { return nil }
+
+// lineCount is how many lines an import file has, read ahead of the
+// import (from the page cache, a few tens of milliseconds for a million
+// lines), so that the batch can make room for them at once; 0 if the
+// file cannot be read at an offset.
+func lineCount(in io.Reader, size int64) int {
+	f, ok := in.(io.ReaderAt)
+	if !ok {
+		return 0
+	}
+	buf := make([]byte, 1<<20)
+	n := 0
+	for off := int64(0); off < size; {
+		k, err := f.ReadAt(buf, off)
+		n += bytes.Count(buf[:k], []byte{'\n'})
+		off += int64(k)
+		if err != nil {
+			break
+		}
+	}
+	return n + 1 // a last line without its newline
+}
+
 // decodeLines decodes an import file and encodes its entries (recorded by
 // actor at at) in a goroutine of its own, ahead of the single writer that
 // checks and appends, so that on two cores parsing and checking overlap.
@@ -112,6 +143,9 @@ func decodeLines(r io.Reader, name, actor, at string) eventSource {
 			return err
 		}
 		ch := make(chan chunk, 8)
+		// Chunks the writer is done with go back to the parser: a million
+		// lines would otherwise allocate a quarter of a gigabyte of them.
+		free := make(chan []pending, 10)
 		done := make(chan struct{})   // the writer stopped reading
 		exited := make(chan struct{}) // the encoder is closed
 		defer func() {
@@ -129,6 +163,7 @@ func decodeLines(r io.Reader, name, actor, at string) eventSource {
 			items := make([]pending, 0, 256)
 			types := debt.EventTypes()
 			var members []quota.Member // reused: decoding keeps none of it
+			var entry ledger.Entry     // reused: Encode keeps none of it
 			send := func(c chunk) bool {
 				select {
 				case ch <- c:
@@ -154,7 +189,8 @@ func decodeLines(r io.Reader, name, actor, at string) eventSource {
 					return
 				}
 				body := quota.CanonicalBody(ev.Body)
-				enc, err := encoder.Encode(entryOf(ev, body, actor, at))
+				entry = entryOf(ev, body, actor, at)
+				enc, err := encoder.Encode(&entry)
 				var damaged *ledger.Error
 				if errors.As(err, &damaged) {
 					send(chunk{items: items, err: err}) // the ledger's fault, not the line's
@@ -169,7 +205,11 @@ func decodeLines(r io.Reader, name, actor, at string) eventSource {
 					if !send(chunk{items: items}) {
 						return
 					}
-					items = make([]pending, 0, 256)
+					select {
+					case items = <-free:
+					default:
+						items = make([]pending, 0, 256)
+					}
 				}
 			}
 		}()
@@ -181,6 +221,10 @@ func decodeLines(r io.Reader, name, actor, at string) eventSource {
 			}
 			if c.err != nil {
 				return c.err
+			}
+			select {
+			case free <- c.items[:0]:
+			default:
 			}
 		}
 		return nil

@@ -55,12 +55,14 @@ func (e *env) writeEvents(c *cli.Context, events eventSource, dryRun bool) (writ
 		return writeResult{}, err
 	}
 	var res writeResult
+	clock := e.phaseClock()
 	prepared, err := ro.Prepare(func(batch *ledger.Batch) error {
 		var err error
-		res, err = e.fill(c, ro, batch, events)
+		res, err = e.fill(c, ro, batch, events, clock)
 		return err
 	})
 	ro.Close()
+	clock.done("prepare")
 	if err != nil || dryRun {
 		return res, err
 	}
@@ -73,6 +75,7 @@ func (e *env) writeEvents(c *cli.Context, events eventSource, dryRun bool) (writ
 	}
 	defer w.Close()
 	err = w.Commit(prepared)
+	clock.done("commit")
 	if errors.Is(err, ledger.ErrMoved) {
 		return e.write(c, w, events, false)
 	}
@@ -91,7 +94,7 @@ func (e *env) write(c *cli.Context, l *ledger.Ledger, events eventSource, dryRun
 	var res writeResult
 	err := l.Update(func(batch *ledger.Batch) error {
 		var err error
-		if res, err = e.fill(c, l, batch, events); err != nil {
+		if res, err = e.fill(c, l, batch, events, e.phaseClock()); err != nil {
 			return err
 		}
 		if dryRun {
@@ -109,7 +112,7 @@ func (e *env) write(c *cli.Context, l *ledger.Ledger, events eventSource, dryRun
 // appends it to batch; an id already present with the same content is
 // skipped, with other content refused. Then it stages the changed state
 // records.
-func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events eventSource) (writeResult, error) {
+func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events eventSource, clock *phaseClock) (writeResult, error) {
 	var res writeResult
 	actor, at := e.stampOf(c)
 	head, _ := batch.Head()
@@ -117,6 +120,7 @@ func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events
 	if err != nil {
 		return res, badInput("%s: %v", l.Path(), err)
 	}
+	clock.done("load")
 	b.PackOnLoad()
 	b.SetFinder(finderOf(batch.Lookup))
 	err = events(batch, func(p pending) error {
@@ -149,7 +153,8 @@ func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events
 			_, _, err := batch.AppendEncoded(&p.enc)
 			return err
 		}
-		return batch.Append(entryOf(p.ev, body, actor, at))
+		en := entryOf(p.ev, body, actor, at)
+		return batch.Append(&en)
 	})
 	if err != nil {
 		return res, err
@@ -157,11 +162,13 @@ func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events
 	if path := os.Getenv("DEBTLEDGER_MEMPROFILE"); path != "" {
 		writeHeapProfile(path)
 	}
+	clock.done("stream")
 	if res.written > 0 {
 		if err := batch.PutState(b.Records(false)); err != nil {
 			return res, err
 		}
 	}
+	clock.done("records")
 	res.headSeq, res.headHash = batch.Head()
 	return res, nil
 }
@@ -174,8 +181,8 @@ func sameContent(old *ledger.Entry, ev *quota.Event, body []byte) bool {
 }
 
 // entryOf is the journal entry of an event.
-func entryOf(ev *quota.Event, body []byte, actor, at string) *ledger.Entry {
-	return &ledger.Entry{
+func entryOf(ev *quota.Event, body []byte, actor, at string) ledger.Entry {
+	return ledger.Entry{
 		ID: ev.ID, Type: ev.Type, Date: ev.Date.String(), Doc: ev.Doc, Memo: ev.Memo,
 		Body: body, Actor: actor, RecordedAt: at,
 	}

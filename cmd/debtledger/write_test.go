@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -119,4 +120,44 @@ func TestDuplicateAfterAnotherWriterPrintsTheHead(t *testing.T) {
 	head := regexp.MustCompile(`head \d+:[0-9a-f]{64}`).FindString(verified)
 	require.NotEmpty(t, head, verified)
 	assert.Contains(t, out.String(), head)
+}
+
+func TestLineCount(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		text string
+		want int // an upper bound: a last line may lack its newline
+	}{
+		{"", 1},
+		{"a\n", 2},
+		{"a\nb", 2},
+		{"a\nb\n", 3},
+		{strings.Repeat("x\n", 3<<20/2), 3<<20/2 + 1}, // more than one read
+	} {
+		path := filepath.Join(dir, "f.jsonl")
+		require.NoError(t, os.WriteFile(path, []byte(tc.text), 0o600))
+		f, err := os.Open(path)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, lineCount(f, int64(len(tc.text))), "%.20q", tc.text)
+		f.Close()
+	}
+	assert.Equal(t, 0, lineCount(io.MultiReader(strings.NewReader("a\nb\n")), 4), "no ReadAt: no count")
+}
+
+// DEBTLEDGER_TIMES prints how long each phase of a write took, on stderr,
+// for the benchmarks; without it, nothing.
+func TestImportPhaseTimes(t *testing.T) {
+	_, db := smallLedger(t)
+	file := filepath.Join(t.TempDir(), "q.jsonl")
+	require.NoError(t, os.WriteFile(file, []byte(`{"id":"q-t","type":"quota","date":"2023-02-01","year":2023,"kind":"general","to":"6523","amount":"1亿"}`+"\n"), 0o600))
+	t.Setenv("DEBTLEDGER_TIMES", "1")
+	code, _, errOut := runIn(t, "", "--db", db, "import", file)
+	require.Equal(t, 0, code, errOut)
+	for _, phase := range []string{"load", "stream", "records", "prepare", "commit"} {
+		assert.Regexp(t, regexp.MustCompile(`(?m)^time `+phase+` \d+\.\d{3}s$`), errOut)
+	}
+	t.Setenv("DEBTLEDGER_TIMES", "")
+	code, _, errOut = runIn(t, "", "--db", db, "import", file)
+	require.Equal(t, 0, code)
+	assert.Empty(t, errOut)
 }
