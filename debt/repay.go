@@ -122,7 +122,15 @@ func (b *Book) bookRepaymentOf(h *Holding, bond *Bond, r *Repayment, d quota.Dat
 	if err := b.checkHoldingOf(h, bond, r.Unit, d); err != nil {
 		return err
 	}
-	return b.CheckLimit(r.Unit, bond.Kind, d)
+	// Rule 2 was checked above when refinancing proceeds were applied.
+	// Otherwise only a reversal can tighten it: paying principal from the
+	// budget lowers the unit's own principal by as much as the refinancing
+	// credit it may end (a credit is capped at the unit's principal of its
+	// bond), and interest and fees are not principal.
+	if undo && r.Source != Refinancing {
+		return b.CheckLimit(r.Unit, bond.Kind, d)
+	}
+	return nil
 }
 
 func (b *Book) undoRepayment(d quota.Date, r *Repayment) error {

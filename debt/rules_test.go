@@ -214,3 +214,26 @@ func TestSweepFindsWrongSubtreeTotal(t *testing.T) {
 	require.Contains(t, v[0].Message, "6523's subtree general principal")
 	require.Contains(t, v[0].Message, "2023-04-01")
 }
+
+// TestRepaymentReversedBeyondLimit: a budget repayment needs no limit
+// check (it only lowers the balance), but its reversal raises the balance
+// again, after the room it made may have been given away: rule 2 must be
+// checked then.
+func TestRepaymentReversedBeyondLimit(t *testing.T) {
+	const lines = `
+{"id":"u1","type":"unit","date":"2023-01-01","code":"R","name":"州"}
+{"id":"u2","type":"unit","date":"2023-01-01","code":"C","name":"县","parent":"R"}
+{"id":"l1","type":"limit","date":"2023-01-01","unit":"R","kind":"general","amount":"0.8亿"}
+{"id":"q1","type":"quota","date":"2023-01-15","year":2023,"kind":"general","to":"R","amount":"1亿"}
+{"id":"b1","type":"bond","date":"2023-02-20","code":"G","name":"一般债券","kind":"general","purpose":"new","maturity":"2033-02-20","rate":"2.9","interest":"annual"}
+{"id":"ol1","type":"onlend","date":"2023-02-22","bond":"G","to":"R","amount":"1亿"}
+{"id":"r1","type":"repay","date":"2023-03-01","bond":"G","unit":"R","principal":"0.5亿","interest":"0","source":"budget"}
+{"id":"q2","type":"quota","date":"2023-03-02","year":2023,"kind":"general","from":"R","to":"C","amount":"1亿"}
+`
+	b, events := New(), map[string]*quota.Event{}
+	_, err := rtApply(t, b, events, lines)
+	require.NoError(t, err, "R's balance 0.5亿 within its limit 0.8亿 after passing quota down")
+	require.Empty(t, b.Violations())
+	_, err = rtApply(t, b, events, `{"id":"x","type":"reverse","date":"2023-03-03","entry":"r1","reason":"错误"}`)
+	require.ErrorContains(t, err, "limit: R general balance 1亿 would exceed its limit 0.8亿")
+}
