@@ -129,12 +129,3 @@ func (b *Book) unpackUse(k UseKey) *Use {
 	b.Uses[k] = u
 	return u
 }
-
-// decodedHolding reads a decoded holding without unpacking or creating
-// one: an empty one when there is none.
-func (b *Book) decodedHolding(bond, unit string) *Holding {
-	if h := b.Holdings[unit][bond]; h != nil {
-		return h
-	}
-	return &Holding{}
-}

@@ -368,8 +368,8 @@ func (b *Book) groupByUnit() *unitKeys {
 	return g
 }
 
-func (h *Holding) series() []*quota.Series {
-	return []*quota.Series{&h.Principal, &h.In, &h.Out, &h.Repaid, &h.Interest, &h.Fee, &h.Applied, &h.Allocated, &h.Free}
+func (h *Holding) series() [holdingSeries]*quota.Series {
+	return [holdingSeries]*quota.Series{&h.Principal, &h.In, &h.Out, &h.Repaid, &h.Interest, &h.Fee, &h.Applied, &h.Allocated, &h.Free}
 }
 
 func (h *Holding) empty() bool {
@@ -384,22 +384,30 @@ func (h *Holding) empty() bool {
 func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
 	// Records encodes units on several cores: nothing here may change the
 	// book, so packed holdings are copied as they are, not unpacked.
-	var bonds []string
+	// One look-up per holding: a unit of a national ledger has hundreds.
+	type holding struct {
+		code   string
+		packed []byte // its encoding, if still packed
+		h      *Holding
+	}
+	packed, decoded := b.packed[unit], b.Holdings[unit]
+	var held []holding
 	for _, code := range b.UnitBonds[unit] {
-		if _, ok := b.packed[unit][code]; ok || !b.decodedHolding(code, unit).empty() {
-			bonds = append(bonds, code)
+		if seg, ok := packed[code]; ok {
+			held = append(held, holding{code: code, packed: seg})
+		} else if h := decoded[code]; h != nil && !h.empty() {
+			held = append(held, holding{code: code, h: h})
 		}
 	}
-	w.Uint(uint64(len(bonds)))
-	for _, code := range bonds {
-		w.String(code)
-		if seg, ok := b.packed[unit][code]; ok {
-			w.Raw(seg)
+	w.Uint(uint64(len(held)))
+	for _, hd := range held {
+		w.String(hd.code)
+		if hd.h == nil {
+			w.Raw(hd.packed)
 			continue
 		}
-		h := b.decodedHolding(code, unit)
-		w.Bool(h.Touched)
-		for _, s := range h.series() {
+		w.Bool(hd.h.Touched)
+		for _, s := range hd.h.series() {
 			w.Series(s)
 		}
 	}
@@ -412,22 +420,26 @@ func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
 	})
 	// Packed uses were written because they were live, and are copied as
 	// they are; decoded ones are written if live.
-	live := uses[:0:0]
+	type use struct {
+		key UseKey
+		u   *Use // nil: still packed
+	}
+	live := make([]use, 0, len(uses))
 	for _, k := range uses {
 		if u := b.Uses[k]; u == nil || !u.Allocated.Empty() || !u.Spent.Empty() || !u.Unspent.Empty() {
-			live = append(live, k)
+			live = append(live, use{k, u})
 		}
 	}
 	w.Uint(uint64(len(live)))
-	for _, k := range live {
-		w.String(k.Project)
-		w.String(k.Bond)
-		if u := b.Uses[k]; u != nil {
+	for _, lu := range live {
+		w.String(lu.key.Project)
+		w.String(lu.key.Bond)
+		if u := lu.u; u != nil {
 			w.Series(&u.Allocated)
 			w.Series(&u.Spent)
 			w.Series(&u.Unspent)
 		} else {
-			w.Raw(b.packedUses[k])
+			w.Raw(b.packedUses[lu.key])
 		}
 	}
 	hd := b.Hidden[unit]

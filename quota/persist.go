@@ -76,20 +76,25 @@ func (b *Book) EncodeUnit(w *Writer, unit string, g *UnitKeys) {
 	}
 	// Keys whose series are all empty are left out: a replayed book and
 	// one loaded from the cache must encode alike.
-	var keys []GrantKey
+	type grant struct {
+		key                      GrantKey
+		received, passed, unused *Series
+	}
+	var grants []grant
 	for _, k := range g.grants[unit] {
-		if !Figure(b.Received, k).Empty() || !Figure(b.Passed, k).Empty() || !Figure(b.Unused, k).Empty() {
-			keys = append(keys, k)
+		gr := grant{k, Figure(b.Received, k), Figure(b.Passed, k), Figure(b.Unused, k)}
+		if !gr.received.Empty() || !gr.passed.Empty() || !gr.unused.Empty() {
+			grants = append(grants, gr)
 		}
 	}
-	SortGrantKeys(keys)
-	w.Uint(uint64(len(keys)))
-	for _, k := range keys {
-		w.Uint(uint64(k.Year))
-		w.String(k.Kind)
-		w.Series(Figure(b.Received, k))
-		w.Series(Figure(b.Passed, k))
-		w.Series(Figure(b.Unused, k))
+	sortSlice(grants, func(a, c grant) bool { return grantKeyLess(a.key, c.key) })
+	w.Uint(uint64(len(grants)))
+	for _, gr := range grants {
+		w.Uint(uint64(gr.key.Year))
+		w.String(gr.key.Kind)
+		w.Series(gr.received)
+		w.Series(gr.passed)
+		w.Series(gr.unused)
 	}
 }
 
@@ -119,11 +124,11 @@ func (b *Book) DecodeUnit(r *Reader, unit string) {
 }
 
 // SortGrantKeys orders keys by year, then kind.
-func SortGrantKeys(keys []GrantKey) {
-	sortSlice(keys, func(a, c GrantKey) bool {
-		if a.Year != c.Year {
-			return a.Year < c.Year
-		}
-		return a.Kind < c.Kind
-	})
+func SortGrantKeys(keys []GrantKey) { sortSlice(keys, grantKeyLess) }
+
+func grantKeyLess(a, c GrantKey) bool {
+	if a.Year != c.Year {
+		return a.Year < c.Year
+	}
+	return a.Kind < c.Kind
 }
