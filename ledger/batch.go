@@ -315,7 +315,7 @@ func (b *Batch) lookupIn(id string, committed bool) (e *Entry, ok bool, err erro
 			return nil
 		}
 		b.key = append(b.key[:0], id...)
-		e, ok, err = b.l.lookup(b.journal, b.ids, b.key)
+		e, ok, err = b.l.lookup(b.tx, b.journal, b.ids, b.key)
 		// Only a miss everywhere lets the Append that follows skip its check.
 		b.lastMiss, b.hasLastMiss = id, err == nil && !ok
 		return err

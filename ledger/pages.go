@@ -40,14 +40,9 @@ func walkPages(tx *bolt.Tx, f *os.File, pageSize int, buckets ...[]byte) error {
 		return first
 	}
 	buf := make([]byte, pageSize)
-	for _, name := range buckets {
-		b := tx.Bucket(name)
-		if b == nil {
-			continue // buckets() reports it
-		}
-		root := uint64(b.Root())
+	walk := func(name []byte, root uint64) error {
 		if root == 0 {
-			continue // an inline bucket: its page is inside its parent's leaf
+			return nil // an inline bucket: its page is inside its parent's leaf
 		}
 		type visit struct{ id, depth uint64 }
 		stack := []visit{{root, 0}}
@@ -99,6 +94,19 @@ func walkPages(tx *bolt.Tx, f *os.File, pageSize int, buckets ...[]byte) error {
 			for i := range count {
 				child := binary.NativeEndian.Uint64(buf[pageHeaderSize+i*branchElemSize+8:])
 				stack = append(stack, visit{child, v.depth + 1})
+			}
+		}
+		return nil
+	}
+	// The root bucket, which holds the others' headers, first: tx.Bucket
+	// searches it.
+	if err := walk([]byte("root"), uint64(tx.Cursor().Bucket().Root())); err != nil {
+		return err
+	}
+	for _, name := range buckets {
+		if b := tx.Bucket(name); b != nil { // buckets() reports a missing one
+			if err := walk(name, uint64(b.Root())); err != nil {
+				return err
 			}
 		}
 	}

@@ -1,7 +1,10 @@
 package ledger
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"os"
 	"testing"
 
@@ -62,6 +65,95 @@ func TestWalkPagesFindsLoops(t *testing.T) {
 			require.ErrorAs(t, err, &le, "%s: a write refuses it too", name)
 			if w != nil {
 				w.Close()
+			}
+		}
+	}
+}
+
+// TestQueriesFollowNoLoop: a ledger opened read-only without the walk (as
+// queries open it) checks the pages each read follows. With a branch page
+// pointing at itself, at another page's child, or past the end, every
+// look-up, read and scan either succeeds (its path avoids the damage) or
+// is Corrupt; none sends bbolt round the loop, which would kill this test
+// with a stack overflow.
+func TestQueriesFollowNoLoop(t *testing.T) {
+	l := createLedger(t)
+	appendEntries(t, l, 1, 3000)
+	require.NoError(t, l.Update(func(b *Batch) error {
+		recs := map[string][]byte{}
+		for i := 0; i < 400; i++ {
+			recs[fmt.Sprintf("u/%04d", i)] = bytes.Repeat([]byte{byte(i)}, 200)
+		}
+		return b.PutState(recs)
+	}))
+	path := l.Path()
+	require.NoError(t, l.Close())
+	good, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var branches []int
+	db, err := bolt.Open(path, 0o600, nil)
+	require.NoError(t, err)
+	pageSize := db.Info().PageSize
+	require.NoError(t, db.View(func(tx *bolt.Tx) error {
+		for id := 2; id < int(tx.Size())/pageSize; id++ {
+			if p, err := tx.Page(id); err == nil && p != nil && p.Type == "branch" {
+				branches = append(branches, id)
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.Close())
+	require.NotEmpty(t, branches)
+
+	corrupt := func(err error) bool {
+		var le *Error
+		return errors.As(err, &le) && le.Code == Corrupt
+	}
+	for name, target := range map[string]func(self int, data []byte) uint64{
+		"itself": func(self int, _ []byte) uint64 { return uint64(self) },
+		"its second child": func(self int, data []byte) uint64 {
+			return binary.NativeEndian.Uint64(data[self*pageSize+pageHeaderSize+branchElemSize+8:])
+		},
+		"the first branch": func(int, []byte) uint64 { return uint64(branches[0]) },
+		"past the end":     func(int, []byte) uint64 { return uint64(len(good) / pageSize * 4) },
+	} {
+		for _, id := range branches {
+			for elem := 0; elem < 2; elem++ {
+				data := append([]byte{}, good...)
+				at := id*pageSize + pageHeaderSize + elem*branchElemSize + 8
+				binary.NativeEndian.PutUint64(data[at:], target(id, data))
+				require.NoError(t, os.WriteFile(path, data, 0o600))
+
+				ro, err := Open(path, Options{ReadOnly: true})
+				if err != nil {
+					require.True(t, corrupt(err), "%s: page %d: open: %v", name, id, err)
+					continue
+				}
+				failed := 0
+				for i := 1; i <= 3000; i++ {
+					_, _, err := ro.Lookup(testEntry(i).ID)
+					if err != nil {
+						require.True(t, corrupt(err), "%s: page %d: lookup %d: %v", name, id, i, err)
+						failed++
+					}
+				}
+				for i := 0; i < 400; i++ {
+					if _, _, err := ro.StateRecord(fmt.Sprintf("u/%04d", i)); err != nil {
+						require.True(t, corrupt(err), "%s: page %d: record %d: %v", name, id, i, err)
+						failed++
+					}
+				}
+				err = ro.Scan(1, func(*Entry) error { return nil })
+				assert.True(t, err == nil || corrupt(err), "%s: page %d: scan: %v", name, id, err)
+				err = ro.StateRecords(func(string, []byte, uint64) error { return nil })
+				assert.True(t, err == nil || corrupt(err), "%s: page %d: state scan: %v", name, id, err)
+				var chain *ChainError
+				err = ro.Verify(nil)
+				assert.True(t, err == nil || corrupt(err) || errors.As(err, &chain), "%s: page %d: verify: %v", name, id, err)
+				require.NoError(t, ro.Close())
+				if name == "itself" && elem == 0 {
+					assert.NotZero(t, failed, "page %d: some look-up passes through it", id)
+				}
 			}
 		}
 	}

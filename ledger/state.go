@@ -68,7 +68,7 @@ func (b *Batch) StateRecord(name string) (rec []byte, seq uint64, err error) {
 		return v, b.seq, nil
 	}
 	err = b.l.classify(guard(nil, func() error {
-		rec, seq, err = stateRecord(b.stateB, name)
+		rec, seq, err = b.l.stateRecord(b.tx, b.stateB, name)
 		return err
 	}))
 	return rec, seq, err
@@ -82,18 +82,24 @@ func (l *Ledger) StateRecord(name string) (rec []byte, seq uint64, err error) {
 		if err != nil {
 			return err
 		}
-		rec, seq, err = stateRecord(st, name)
+		rec, seq, err = l.stateRecord(tx, st, name)
 		return err
 	})
 	return rec, seq, err
 }
 
-func stateRecord(st *bolt.Bucket, name string) ([]byte, uint64, error) {
+func (l *Ledger) stateRecord(tx *bolt.Tx, st *bolt.Bucket, name string) ([]byte, uint64, error) {
 	var seq uint64
-	if v := st.Get(keyStateSeq); len(v) == 8 {
+	v, err := l.get(tx, st, bucketState, keyStateSeq)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(v) == 8 {
 		seq = binary.BigEndian.Uint64(v)
 	}
-	v := st.Get(stateKey(name))
+	if v, err = l.get(tx, st, bucketState, stateKey(name)); err != nil {
+		return nil, 0, err
+	}
 	if v == nil {
 		return nil, seq, nil
 	}
@@ -111,7 +117,7 @@ func (l *Ledger) StateRecordList(names []string) (recs [][]byte, seq uint64, err
 		}
 		recs = make([][]byte, len(names))
 		for i, n := range names {
-			if recs[i], seq, err = stateRecord(st, n); err != nil {
+			if recs[i], seq, err = l.stateRecord(tx, st, n); err != nil {
 				return err
 			}
 		}
@@ -128,6 +134,9 @@ func (l *Ledger) StateRecords(fn func(name string, rec []byte, seq uint64) error
 		_, _, _, st, err := l.buckets(tx)
 		if err != nil {
 			return err
+		}
+		if err := l.paths.whole(tx, bucketState); err != nil {
+			return l.corrupt(err.Error())
 		}
 		var seq uint64
 		if v := st.Get(keyStateSeq); len(v) == 8 {

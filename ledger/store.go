@@ -59,6 +59,9 @@ type Ledger struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
+	// paths checks the pages each read follows (pathcheck.go), for a
+	// read-only open that did not walk every page.
+	paths *pathChecker
 }
 
 // ErrorCode classifies an *Error.
@@ -307,6 +310,9 @@ func open(path string, size int64, wait, timeout time.Duration, readOnly, checkP
 	}
 	tune(db, readOnly)
 	l := &Ledger{db: db, path: path, readOnly: readOnly}
+	if readOnly && !checkPages {
+		l.paths = newPathChecker(file, db.Info().PageSize)
+	}
 	if err := l.checkFormat(file, checkPages); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -351,15 +357,18 @@ func (l *Ledger) checkFormat(f *os.File, checkPages bool) error {
 		if tx.Size() > fi.Size() {
 			return l.corrupt(fmt.Sprintf("file is truncated (%d bytes, its pages need %d)", fi.Size(), tx.Size()))
 		}
-		if _, _, _, _, err := l.buckets(tx); err != nil {
-			return err
-		}
 		if checkPages {
 			if err := walkPages(tx, f, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState); err != nil {
 				return l.corrupt(err.Error())
 			}
 		}
-		if v := tx.Bucket(bucketMeta).Get(keyFormat); string(v) != formatVersion {
+		if _, _, _, _, err := l.buckets(tx); err != nil {
+			return err
+		}
+		_, _, meta, _, _ := l.buckets(tx)
+		if v, err := l.get(tx, meta, bucketMeta, keyFormat); err != nil {
+			return err
+		} else if string(v) != formatVersion {
 			return l.corrupt(fmt.Sprintf("unknown format %q (want %q)", v, formatVersion))
 		}
 		_, _, err := l.readHead(tx)
@@ -395,7 +404,7 @@ func (l *Ledger) Lookup(id string) (e *Entry, ok bool, err error) {
 		if err != nil {
 			return err
 		}
-		e, ok, err = l.lookup(j, ids, []byte(id))
+		e, ok, err = l.lookup(tx, j, ids, []byte(id))
 		return err
 	})
 	return e, ok, err
@@ -408,7 +417,7 @@ func (l *Ledger) Get(seq uint64) (e *Entry, err error) {
 		if err != nil {
 			return err
 		}
-		e, err = l.readEntry(j, seq)
+		e, err = l.readEntry(tx, j, seq)
 		return err
 	})
 	return e, err
@@ -425,6 +434,9 @@ func (l *Ledger) Scan(from uint64, fn func(*Entry) error) error {
 		j, _, _, _, err := l.buckets(tx)
 		if err != nil {
 			return err
+		}
+		if err := l.paths.whole(tx, bucketJournal); err != nil {
+			return l.corrupt(err.Error())
 		}
 		var prev [32]byte
 		if from > 1 {
@@ -485,8 +497,23 @@ func (l *Ledger) classify(err error) error {
 
 func (l *Ledger) corrupt(detail string) *Error { return newError(l.path, Corrupt, detail) }
 
+// get reads key from bucket b (named name), having checked the pages the
+// read follows (pathcheck.go).
+func (l *Ledger) get(tx *bolt.Tx, b *bolt.Bucket, name, key []byte) ([]byte, error) {
+	v, err := l.paths.get(tx, b, name, key)
+	if err != nil {
+		return nil, l.corrupt(err.Error())
+	}
+	return v, nil
+}
+
 // buckets returns the four buckets, or Corrupt if one is missing.
 func (l *Ledger) buckets(tx *bolt.Tx) (journal, ids, meta, state *bolt.Bucket, err error) {
+	for _, name := range [][]byte{bucketJournal, bucketIDs, bucketMeta, bucketState} {
+		if err := l.paths.bucket(tx, name); err != nil {
+			return nil, nil, nil, nil, l.corrupt(err.Error())
+		}
+	}
 	journal, ids = tx.Bucket(bucketJournal), tx.Bucket(bucketIDs)
 	meta, state = tx.Bucket(bucketMeta), tx.Bucket(bucketState)
 	for _, b := range [...]struct {
@@ -505,7 +532,10 @@ func (l *Ledger) readHead(tx *bolt.Tx) (seq uint64, hash [32]byte, err error) {
 	if err != nil {
 		return 0, hash, err
 	}
-	v := meta.Get(keyHead)
+	v, err := l.get(tx, meta, bucketMeta, keyHead)
+	if err != nil {
+		return 0, hash, err
+	}
 	if len(v) != headSize {
 		return 0, hash, l.corrupt("journal head record is damaged")
 	}
@@ -514,14 +544,20 @@ func (l *Ledger) readHead(tx *bolt.Tx) (seq uint64, hash [32]byte, err error) {
 }
 
 // readEntry decodes entry seq, reading its predecessor for Prev.
-func (l *Ledger) readEntry(j *bolt.Bucket, seq uint64) (*Entry, error) {
-	v := j.Get(seqKey(seq))
+func (l *Ledger) readEntry(tx *bolt.Tx, j *bolt.Bucket, seq uint64) (*Entry, error) {
+	v, err := l.get(tx, j, bucketJournal, seqKey(seq))
+	if err != nil {
+		return nil, err
+	}
 	if v == nil {
 		return nil, fmt.Errorf("%s: entry %d: %w", l.path, seq, ErrNotFound)
 	}
 	var prev [32]byte
 	if seq > 1 {
-		pv := j.Get(seqKey(seq - 1))
+		pv, err := l.get(tx, j, bucketJournal, seqKey(seq-1))
+		if err != nil {
+			return nil, err
+		}
 		if len(pv) < len(prev) {
 			return nil, l.corrupt(fmt.Sprintf("entry %d: missing or damaged", seq-1))
 		}
@@ -535,11 +571,14 @@ func (l *Ledger) readEntry(j *bolt.Bucket, seq uint64) (*Entry, error) {
 }
 
 // lookup resolves id through the ids index.
-func (l *Ledger) lookup(j, ids *bolt.Bucket, id []byte) (*Entry, bool, error) {
+func (l *Ledger) lookup(tx *bolt.Tx, j, ids *bolt.Bucket, id []byte) (*Entry, bool, error) {
 	if len(id) == 0 || len(id) > maxIDLen {
 		return nil, false, nil // never stored (Append refuses it); bbolt would not look it up
 	}
-	v := ids.Get(id)
+	v, err := l.get(tx, ids, bucketIDs, id)
+	if err != nil {
+		return nil, false, err
+	}
 	if v == nil {
 		return nil, false, nil
 	}
@@ -547,7 +586,7 @@ func (l *Ledger) lookup(j, ids *bolt.Bucket, id []byte) (*Entry, bool, error) {
 		return nil, false, l.corrupt(fmt.Sprintf("id index: bad value for %q", id))
 	}
 	seq := binary.BigEndian.Uint64(v)
-	e, err := l.readEntry(j, seq)
+	e, err := l.readEntry(tx, j, seq)
 	if errors.Is(err, ErrNotFound) {
 		return nil, false, l.corrupt(fmt.Sprintf("id index: %q points to entry %d, which is not in the journal", id, seq))
 	}

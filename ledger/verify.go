@@ -69,6 +69,11 @@ func (l *Ledger) Verify(anchor *Anchor) error {
 		if err != nil {
 			return err
 		}
+		for _, name := range [][]byte{bucketJournal, bucketIDs} {
+			if err := l.paths.whole(tx, name); err != nil {
+				return l.corrupt(err.Error())
+			}
+		}
 		if err := v.walkJournal(j, anchor); err != nil {
 			return err
 		}

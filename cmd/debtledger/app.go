@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/debtledger/debtledger/ledger"
 	"github.com/urfave/cli/v2"
 )
 
@@ -34,6 +35,20 @@ func fail(code int, format string, args ...any) error {
 
 // badInput is the common exit-2 error.
 func badInput(format string, args ...any) error { return fail(exitBadInput, format, args...) }
+
+// ledgerFault is badInput for what went wrong reading or writing a
+// ledger (see namingLedger).
+func ledgerFault(l *ledger.Ledger, err error) error { return badInput("%s", namingLedger(l, err)) }
+
+// namingLedger is err's message naming the ledger once: the ledger's own
+// errors name it already.
+func namingLedger(l *ledger.Ledger, err error) string {
+	var le *ledger.Error
+	if errors.As(err, &le) {
+		return err.Error()
+	}
+	return l.Path() + ": " + err.Error()
+}
 
 // ledgerInput is badInput for a command's flags: SPEC §6 has every exit-2
 // line name a file, here the ledger the command was to read.

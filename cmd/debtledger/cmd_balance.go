@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"github.com/debtledger/debtledger/quota"
 	"github.com/urfave/cli/v2"
 )
@@ -45,7 +46,7 @@ func balanceCommand(e *env) *cli.Command {
 				err = q.book.NeedUnits(unit)
 			}
 			if err != nil {
-				return badInput("%s: %v (run debtledger check)", q.ledger.Path(), err)
+				return ledgerFault(q.ledger, fmt.Errorf("%w (run debtledger check)", err))
 			}
 			r := q.book.Balance(unit, asOf, by)
 			if c.String("format") == "json" {

@@ -45,7 +45,7 @@ func journalCommand(e *env) *cli.Command {
 			if unit != "" {
 				b, err := loadBookAtHead(l)
 				if err != nil {
-					return badInput("%s: %v", l.Path(), err)
+					return ledgerFault(l, err)
 				}
 				if !b.Quota.Has(unit) {
 					return badInput("%s: unit %s is not registered", l.Path(), unit)
@@ -60,7 +60,7 @@ func journalCommand(e *env) *cli.Command {
 				return nil
 			})
 			if err != nil {
-				return badInput("%s: %v", l.Path(), err)
+				return ledgerFault(l, err)
 			}
 			switch c.String("format") {
 			case "json":

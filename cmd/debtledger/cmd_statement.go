@@ -102,7 +102,7 @@ func statementCommand(e *env) *cli.Command {
 			}
 			seq, hash, err := q.ledger.Head()
 			if err != nil {
-				return badInput("%s: %v", q.ledger.Path(), err)
+				return ledgerFault(q.ledger, err)
 			}
 			fmt.Fprintf(e.stderr, "head %s\n", ledger.FormatHead(seq, hash))
 			return nil

@@ -33,11 +33,11 @@ func verifyCommand(e *env) *cli.Command {
 			}
 			defer l.Close()
 			if err := l.Verify(anchor); err != nil {
-				return problem("%s: %v", l.Path(), err)
+				return problem("%s", namingLedger(l, err))
 			}
 			seq, hash, err := l.Head()
 			if err != nil {
-				return problem("%s: %v", l.Path(), err)
+				return problem("%s", namingLedger(l, err))
 			}
 			fmt.Fprintf(e.stdout, "ok: %d entries, chain intact; head %s\n", seq, ledger.FormatHead(seq, hash))
 			return nil

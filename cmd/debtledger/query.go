@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"github.com/debtledger/debtledger/debt"
 	"github.com/debtledger/debtledger/ledger"
 	"github.com/debtledger/debtledger/quota"
@@ -33,7 +34,7 @@ func (e *env) queryWith(c *cli.Context, loader func([]byte, debt.Loader) (*debt.
 	b, st, err := loadBookAhead(l, loader)
 	if err != nil {
 		l.Close()
-		return nil, badInput("%s: %v", l.Path(), err)
+		return nil, ledgerFault(l, err)
 	}
 	// urfave/cli has no after-action hook per command that sees errors, so
 	// the ledger is closed by the process ending; read-only handles hold no
@@ -77,7 +78,7 @@ func (q *queryCtx) need(unit string, subtree bool) error {
 		err = q.book.NeedUnits(units...)
 	}
 	if err != nil {
-		return badInput("%s: %v (run debtledger check)", q.ledger.Path(), err)
+		return ledgerFault(q.ledger, fmt.Errorf("%w (run debtledger check)", err))
 	}
 	return nil
 }

@@ -118,7 +118,7 @@ func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events
 	head, _ := batch.Head()
 	b, err := loadBook(l, batch, head)
 	if err != nil {
-		return res, badInput("%s: %v", l.Path(), err)
+		return res, ledgerFault(l, err)
 	}
 	clock.done("load")
 	b.PackOnLoad()
