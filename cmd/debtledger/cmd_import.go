@@ -106,9 +106,10 @@ type unclosed struct{ *os.File }
 
 func (unclosed) Close() error { return nil }
 
-// lineCount is how many lines an import file has, read ahead of the
-// import (from the page cache, a few tens of milliseconds for a million
-// lines), so that the batch can make room for them at once; 0 if the
+// lineCount is how many lines of an import file are not blank (the
+// decoder skips those), read ahead of the import (from the page cache, a
+// few tens of milliseconds for a million lines), so that the batch can make
+// room for them at once: a file of blank lines reserves nothing. 0 if the
 // file cannot be read at an offset.
 func lineCount(in io.Reader, size int64) int {
 	f, ok := in.(io.ReaderAt)
@@ -116,16 +117,35 @@ func lineCount(in io.Reader, size int64) int {
 		return 0
 	}
 	buf := make([]byte, 1<<20)
-	n := 0
+	n, content := 0, false // content: the line so far is not blank
 	for off := int64(0); off < size; {
 		k, err := f.ReadAt(buf, off)
-		n += bytes.Count(buf[:k], []byte{'\n'})
 		off += int64(k)
+		for rest := buf[:k]; len(rest) > 0; {
+			i := bytes.IndexByte(rest, '\n')
+			line := rest
+			if i >= 0 {
+				line = rest[:i]
+			}
+			if !content && len(bytes.Trim(line, " \t\r")) > 0 {
+				content = true
+			}
+			if i < 0 {
+				break
+			}
+			if content {
+				n++
+			}
+			content, rest = false, rest[i+1:]
+		}
 		if err != nil {
 			break
 		}
 	}
-	return n + 1 // a last line without its newline
+	if content {
+		n++ // a last line without its newline
+	}
+	return n
 }
 
 // decodeLines decodes an import file and encodes its entries (recorded by

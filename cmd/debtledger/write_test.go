@@ -124,15 +124,19 @@ func TestDuplicateAfterAnotherWriterPrintsTheHead(t *testing.T) {
 
 func TestLineCount(t *testing.T) {
 	dir := t.TempDir()
+	long := strings.Repeat(`{"id":"x"}`+"\n\n", 3<<20/12) // lines across reads
 	for _, tc := range []struct {
 		text string
-		want int // an upper bound: a last line may lack its newline
+		want int
 	}{
-		{"", 1},
-		{"a\n", 2},
+		{"", 0},
+		{"a\n", 1},
 		{"a\nb", 2},
-		{"a\nb\n", 3},
-		{strings.Repeat("x\n", 3<<20/2), 3<<20/2 + 1}, // more than one read
+		{"a\nb\n", 2},
+		{"a\r\n\r\nb\r\n", 2},
+		{"\n\n \t\r\n  ", 0}, // blank lines reserve nothing
+		{"\n\n x", 1},
+		{long, 3 << 20 / 12},
 	} {
 		path := filepath.Join(dir, "f.jsonl")
 		require.NoError(t, os.WriteFile(path, []byte(tc.text), 0o600))
