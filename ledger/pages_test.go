@@ -13,6 +13,26 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// branchPages lists the branch pages of the bbolt file at path, and its
+// page size.
+func branchPages(t *testing.T, path string) (pageSize int, branches []int) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	require.NoError(t, err)
+	defer db.Close()
+	pageSize = db.Info().PageSize
+	require.NoError(t, db.View(func(tx *bolt.Tx) error {
+		for id := 2; id < int(tx.Size())/pageSize; id++ {
+			if p, err := tx.Page(id); err == nil && p != nil && p.Type == "branch" {
+				branches = append(branches, id)
+			}
+		}
+		return nil
+	}))
+	require.NotEmpty(t, branches)
+	return pageSize, branches
+}
+
 // TestWalkPagesFindsLoops points a branch page's first child at the page
 // itself, and at another page's child: bbolt would recurse without end (a
 // stack overflow, fatal) or read a page twice; the walk reports either as
@@ -27,20 +47,7 @@ func TestWalkPagesFindsLoops(t *testing.T) {
 	require.NoError(t, err, "a sound file passes the walk")
 	require.NoError(t, sound.Close())
 
-	var branches []int
-	db, err := bolt.Open(path, 0o600, nil)
-	require.NoError(t, err)
-	pageSize := db.Info().PageSize
-	require.NoError(t, db.View(func(tx *bolt.Tx) error {
-		for id := 2; id < int(tx.Size())/pageSize; id++ {
-			if p, err := tx.Page(id); err == nil && p != nil && p.Type == "branch" {
-				branches = append(branches, id)
-			}
-		}
-		return nil
-	}))
-	require.NoError(t, db.Close())
-	require.NotEmpty(t, branches)
+	pageSize, branches := branchPages(t, path)
 	good, err := os.ReadFile(path)
 	require.NoError(t, err)
 
@@ -90,20 +97,7 @@ func TestQueriesFollowNoLoop(t *testing.T) {
 	require.NoError(t, l.Close())
 	good, err := os.ReadFile(path)
 	require.NoError(t, err)
-	var branches []int
-	db, err := bolt.Open(path, 0o600, nil)
-	require.NoError(t, err)
-	pageSize := db.Info().PageSize
-	require.NoError(t, db.View(func(tx *bolt.Tx) error {
-		for id := 2; id < int(tx.Size())/pageSize; id++ {
-			if p, err := tx.Page(id); err == nil && p != nil && p.Type == "branch" {
-				branches = append(branches, id)
-			}
-		}
-		return nil
-	}))
-	require.NoError(t, db.Close())
-	require.NotEmpty(t, branches)
+	pageSize, branches := branchPages(t, path)
 
 	corrupt := func(err error) bool {
 		var le *Error

@@ -20,10 +20,7 @@ import (
 // check, exit 2 for the others (SPEC §6). A miss kills this test.
 func TestCommandsOnAPageLoop(t *testing.T) {
 	dir := t.TempDir()
-	code, lines, errOut := runIn(t, "", "generate", "--events", "6000", "--seed", "3")
-	require.Equal(t, 0, code, errOut)
-	events := filepath.Join(dir, "g.jsonl")
-	require.NoError(t, os.WriteFile(events, []byte(lines), 0o600))
+	events, _ := generated(t, dir, 6000, 3)
 	db := filepath.Join(dir, "l.db")
 	for _, args := range [][]string{{"init"}, {"import", events}} {
 		code, _, errOut := runIn(t, "", append([]string{"--db", db}, args...)...)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -173,10 +174,7 @@ func TestImportPhaseTimes(t *testing.T) {
 // every rule, and agree. CI runs it under the race detector.
 func TestImportManyLines(t *testing.T) {
 	dir := t.TempDir()
-	code, lines, errOut := runIn(t, "", "generate", "--events", "6000", "--seed", "7")
-	require.Equal(t, 0, code, errOut)
-	file := filepath.Join(dir, "g.jsonl")
-	require.NoError(t, os.WriteFile(file, []byte(lines), 0o600))
+	file, lines := generated(t, dir, 6000, 7)
 
 	var journals []string
 	for _, source := range []string{file, "-"} {
@@ -197,4 +195,15 @@ func TestImportManyLines(t *testing.T) {
 		journals = append(journals, regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`).ReplaceAllString(journal, "T"))
 	}
 	assert.Equal(t, journals[0], journals[1], "a file and standard input record alike")
+}
+
+// generated writes a synthetic ledger of events lines (debtledger
+// generate) into dir, and returns its path and its text.
+func generated(t *testing.T, dir string, events, seed int) (path, lines string) {
+	t.Helper()
+	code, lines, errOut := runIn(t, "", "generate", "--events", strconv.Itoa(events), "--seed", strconv.Itoa(seed))
+	require.Equal(t, 0, code, errOut)
+	path = filepath.Join(dir, "g.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(lines), 0o600))
+	return path, lines
 }
