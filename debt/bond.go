@@ -197,6 +197,24 @@ func (b *Book) holding(bond, unit string) *Holding {
 	return h
 }
 
+// bondCodeOf is bondCode of a code read from a record, without copying it
+// when the bond is registered (a million codes per write into a national
+// ledger).
+func (b *Book) bondCodeOf(code []byte) string {
+	if bd := b.Bonds[string(code)]; bd != nil {
+		return bd.Code
+	}
+	return string(code)
+}
+
+// projectCodeOf is bondCodeOf for a project's code.
+func (b *Book) projectCodeOf(code []byte) string {
+	if p := b.Projects[string(code)]; p != nil {
+		return p.Code
+	}
+	return string(code)
+}
+
 func (b *Book) bondCode(code string) string {
 	if bd := b.Bonds[code]; bd != nil {
 		return bd.Code

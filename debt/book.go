@@ -20,7 +20,7 @@ type Book struct {
 	Holdings map[string]map[string]*Holding
 	// packed holds, by unit then bond, holdings read from the cache and
 	// not yet used, still encoded (see packed.go).
-	packed  map[string]map[string][]byte
+	packed  map[string]*packedHoldings
 	packing bool // PackOnLoad
 	// packedUses are uses of bond funds read from the cache and not yet
 	// used, still encoded (see packed.go).

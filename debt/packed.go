@@ -1,6 +1,7 @@
 package debt
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/debtledger/debtledger/quota"
@@ -37,28 +38,54 @@ func (b *Book) packable(code, unit string) bool {
 	return b.Holdings[unit][code] == nil
 }
 
+// packedHoldings are one unit's packed holdings: their bond codes in
+// order, as the unit's record lists them, and their encodings (nil once
+// unpacked). Sorted slices rather than a map: a national ledger packs a
+// million and a half of them on every write, and finds few again.
+type packedHoldings struct {
+	codes []string
+	segs  [][]byte
+}
+
+// find is the index of code, or -1.
+func (p *packedHoldings) find(code string) int {
+	if p == nil {
+		return -1
+	}
+	i := sort.SearchStrings(p.codes, code)
+	if i < len(p.codes) && p.codes[i] == code {
+		return i
+	}
+	return -1
+}
+
 // pack keeps a holding's encoding (its touched flag and series) for later.
 func (b *Book) pack(code, unit string, seg []byte) {
 	code, unit = b.bondCode(code), b.Quota.Code(unit)
 	if b.packed == nil {
-		b.packed = map[string]map[string][]byte{}
+		b.packed = map[string]*packedHoldings{}
 	}
-	m := b.packed[unit]
-	if m == nil {
-		m = map[string][]byte{}
-		b.packed[unit] = m
+	p := b.packed[unit]
+	if p == nil {
+		p = &packedHoldings{}
+		b.packed[unit] = p
 	}
-	m[code] = seg
+	if n := len(p.codes); n == 0 || p.codes[n-1] < code {
+		p.codes, p.segs = append(p.codes, code), append(p.segs, seg)
+	} else if i := p.find(code); i >= 0 {
+		p.segs[i] = seg
+	} else {
+		// Records list a unit's bonds in order, so this is rare.
+		i := sort.SearchStrings(p.codes, code)
+		p.codes, p.segs = slices.Insert(p.codes, i, code), slices.Insert(p.segs, i, seg)
+	}
 	list := b.UnitBonds[unit]
 	if n := len(list); n > 0 && list[n-1] >= code {
-		// Records list a unit's bonds in order, so this is rare.
 		i := sort.SearchStrings(list, code)
 		if i < n && list[i] == code {
 			return
 		}
-		list = append(list, "")
-		copy(list[i+1:], list[i:])
-		list[i] = code
+		list = slices.Insert(list, i, code)
 	} else {
 		list = append(list, code)
 	}
@@ -67,12 +94,14 @@ func (b *Book) pack(code, unit string, seg []byte) {
 
 // unpack decodes a packed holding into Holdings; nil if there is none.
 func (b *Book) unpack(bond, unit string) *Holding {
-	seg, ok := b.packed[unit][bond]
-	if !ok {
+	p := b.packed[unit]
+	i := p.find(bond)
+	if i < 0 || p.segs[i] == nil {
 		return nil
 	}
-	delete(b.packed[unit], bond)
-	bond, unit = b.bondCode(bond), b.Quota.Code(unit)
+	seg := p.segs[i]
+	p.segs[i] = nil
+	bond, unit = p.codes[i], b.Quota.Code(unit)
 	h := &Holding{}
 	r := quota.NewReader(seg)
 	h.Touched = r.Bool()
@@ -90,8 +119,8 @@ func (b *Book) unpack(bond, unit string) *Holding {
 
 // unpackAll decodes every packed holding and use.
 func (b *Book) unpackAll() {
-	for unit, m := range b.packed {
-		for bond := range m {
+	for unit, p := range b.packed {
+		for _, bond := range p.codes {
 			b.unpack(bond, unit)
 		}
 	}

@@ -392,9 +392,13 @@ func (b *Book) encodeUnit(w *quota.Writer, unit string, g *unitKeys) {
 	}
 	packed, decoded := b.packed[unit], b.Holdings[unit]
 	var held []holding
+	j := 0 // UnitBonds and packed.codes are both in code order
 	for _, code := range b.UnitBonds[unit] {
-		if seg, ok := packed[code]; ok {
-			held = append(held, holding{code: code, packed: seg})
+		for packed != nil && j < len(packed.codes) && packed.codes[j] < code {
+			j++
+		}
+		if packed != nil && j < len(packed.codes) && packed.codes[j] == code && packed.segs[j] != nil {
+			held = append(held, holding{code: code, packed: packed.segs[j]})
 		} else if h := decoded[code]; h != nil && !h.empty() {
 			held = append(held, holding{code: code, h: h})
 		}
@@ -496,7 +500,7 @@ func writeLive[K any](w *quota.Writer, keys []K, series func(K) []*quota.Series,
 func (b *Book) decodeUnit(r *quota.Reader, unit string) {
 	n := r.Len()
 	for i := 0; i < n; i++ {
-		code := r.String()
+		code := b.bondCodeOf(r.Bytes())
 		if b.packable(code, unit) {
 			rest := r.Rest()
 			r.Bool()
@@ -515,7 +519,7 @@ func (b *Book) decodeUnit(r *quota.Reader, unit string) {
 	}
 	n = r.Len()
 	for i := 0; i < n; i++ {
-		project, bond := r.String(), r.String()
+		project, bond := b.projectCodeOf(r.Bytes()), b.bondCodeOf(r.Bytes())
 		if b.packing && b.Uses[UseKey{bond, project}] == nil {
 			rest := r.Rest()
 			r.Series()

@@ -161,6 +161,18 @@ func (r *Reader) String() string {
 	return s
 }
 
+// Bytes reads what String reads, without copying it: the slice is the
+// record's own, valid while the record is.
+func (r *Reader) Bytes() []byte {
+	n := r.Len()
+	if r.err != nil {
+		return nil
+	}
+	b := r.buf[:n:n]
+	r.buf = r.buf[n:]
+	return b
+}
+
 func (r *Reader) Amount() decimal.Decimal { return r.amountAfter(r.Uint()) }
 
 // amountAfter is Amount when its first varint, v, has been read.
