@@ -267,6 +267,9 @@ func (l *Ledger) newBatch(tx *bolt.Tx) (*Batch, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := l.headIsLast(tx, seq, hash); err != nil {
+		return nil, err
+	}
 	b := &Batch{l: l, startSeq: seq, startHash: hash, seq: seq, hash: hash, sorted: true}
 	return b, b.attach(tx)
 }
@@ -281,6 +284,27 @@ func (b *Batch) attach(tx *bolt.Tx) error {
 	// later and halves the space bbolt's default 0.5 would take.
 	j.FillPercent = 1.0
 	b.tx, b.journal, b.ids, b.meta, b.stateB = tx, j, ids, meta, st
+	return nil
+}
+
+// headIsLast refuses to build on a head that is not the journal's last
+// entry, by number and hash: a write does not verify the whole chain, but
+// it must not chain new entries onto a damaged head, or after a gap where
+// damage hid the last entries.
+func (l *Ledger) headIsLast(tx *bolt.Tx, seq uint64, hash [32]byte) error {
+	j, _, _, _, err := l.buckets(tx)
+	if err != nil {
+		return err
+	}
+	k, v := j.Cursor().Last()
+	switch {
+	case k == nil && seq == 0:
+		return nil
+	case k == nil || len(k) != 8 || binary.BigEndian.Uint64(k) != seq:
+		return l.corrupt(fmt.Sprintf("the journal's last entry is not the head, entry %d (run debtledger verify)", seq))
+	case len(v) < len(hash) || [32]byte(v[:32]) != hash:
+		return l.corrupt(fmt.Sprintf("the head's hash is not entry %d's (run debtledger verify)", seq))
+	}
 	return nil
 }
 

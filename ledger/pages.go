@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -29,14 +30,19 @@ const (
 	pageHeaderFlagAt = 8
 )
 
+// pageSet has a bit per page of the file.
+type pageSet []uint64
+
+func (s pageSet) has(id uint64) bool { return s[id/64]&(1<<(id%64)) != 0 }
+
 // walkPages walks the trees of the named buckets; f is the ledger file.
-func walkPages(tx *bolt.Tx, f *os.File, pageSize int, buckets ...[]byte) error {
+// It returns the pages the trees use.
+func walkPages(tx *bolt.Tx, f *os.File, pageSize int, buckets ...[]byte) (pageSet, error) {
 	pages := uint64(tx.Size()) / uint64(pageSize)
-	seen := make([]uint64, pages/64+1) // a bit per page
+	seen := make(pageSet, pages/64+1)
 	mark := func(id uint64) bool {
-		w, bit := id/64, uint64(1)<<(id%64)
-		first := seen[w]&bit == 0
-		seen[w] |= bit
+		first := !seen.has(id)
+		seen[id/64] |= 1 << (id % 64)
 		return first
 	}
 	buf := make([]byte, pageSize)
@@ -81,19 +87,19 @@ func walkPages(tx *bolt.Tx, f *os.File, pageSize int, buckets ...[]byte) error {
 			case flags != branchPageFlag:
 				return fmt.Errorf("bucket %q: page %d is neither a branch nor a leaf (flags %#x)", name, v.id, flags)
 			}
-			size := pageHeaderSize + count*branchElemSize
-			if size > int(overflow+1)*pageSize {
-				return fmt.Errorf("bucket %q: branch page %d claims %d elements, more than it holds", name, v.id, count)
-			}
+			size := int(overflow+1) * pageSize
 			if len(buf) < size {
 				buf = make([]byte, size)
 			}
 			if _, err := f.ReadAt(buf[:size], int64(v.id)*int64(pageSize)); err != nil {
 				return fmt.Errorf("bucket %q: page %d: %v", name, v.id, err)
 			}
-			for i := range count {
-				child := binary.NativeEndian.Uint64(buf[pageHeaderSize+i*branchElemSize+8:])
-				stack = append(stack, visit{child, v.depth + 1})
+			elems, err := branchElems(buf[:size], count)
+			if err != nil {
+				return fmt.Errorf("bucket %q: branch page %d: %v", name, v.id, err)
+			}
+			for _, e := range elems {
+				stack = append(stack, visit{e.child, v.depth + 1})
 			}
 		}
 		return nil
@@ -101,14 +107,43 @@ func walkPages(tx *bolt.Tx, f *os.File, pageSize int, buckets ...[]byte) error {
 	// The root bucket, which holds the others' headers, first: tx.Bucket
 	// searches it.
 	if err := walk([]byte("root"), uint64(tx.Cursor().Bucket().Root())); err != nil {
-		return err
+		return nil, err
 	}
 	for _, name := range buckets {
 		if b := tx.Bucket(name); b != nil { // buckets() reports a missing one
 			if err := walk(name, uint64(b.Root())); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return nil
+	return seen, nil
+}
+
+// branchElems reads the elements of a branch page (all its bytes, with
+// its overflow pages): each key must lie inside the page and the keys
+// must ascend, or bbolt, searching for a key, would read outside the page
+// or take a wrong turn and find nothing where there is something. The
+// keys are the page's own bytes.
+func branchElems(page []byte, count int) ([]branchElem, error) {
+	if count == 0 {
+		return nil, fmt.Errorf("no elements")
+	}
+	if pageHeaderSize+count*branchElemSize > len(page) {
+		return nil, fmt.Errorf("claims %d elements, more than it holds", count)
+	}
+	elems := make([]branchElem, count)
+	for i := range elems {
+		at := pageHeaderSize + i*branchElemSize
+		// A key's offset is from its element (bbolt's BranchPageElement.Key).
+		start := uint64(at) + uint64(binary.NativeEndian.Uint32(page[at:]))
+		end := start + uint64(binary.NativeEndian.Uint32(page[at+4:]))
+		if end > uint64(len(page)) {
+			return nil, fmt.Errorf("element %d's key lies outside the page", i)
+		}
+		elems[i] = branchElem{key: page[start:end], child: binary.NativeEndian.Uint64(page[at+8:])}
+		if i > 0 && bytes.Compare(elems[i-1].key, elems[i].key) >= 0 {
+			return nil, fmt.Errorf("element %d's key is out of order", i)
+		}
+	}
+	return elems, nil
 }

@@ -72,7 +72,7 @@ func (pc *pathChecker) whole(tx *bolt.Tx, name []byte) error {
 	if err := pc.bucket(tx, name); err != nil {
 		return err
 	}
-	if err := walkPages(tx, pc.f, pc.pageSize, name); err != nil {
+	if _, err := walkPages(tx, pc.f, pc.pageSize, name); err != nil {
 		return err
 	}
 	pc.walked[string(name)] = true
@@ -142,27 +142,14 @@ func (pc *pathChecker) read(bucket string, id uint64) ([]branchElem, error) {
 		return nil, nil
 	case flags != branchPageFlag:
 		return nil, fmt.Errorf("bucket %q: page %d is neither a branch nor a leaf (flags %#x)", bucket, id, flags)
-	case count == 0:
-		return nil, fmt.Errorf("bucket %q: branch page %d is empty", bucket, id)
 	}
 	page := make([]byte, int(overflow+1)*pc.pageSize)
 	if _, err := pc.f.ReadAt(page, int64(id)*int64(pc.pageSize)); err != nil {
 		return nil, fmt.Errorf("bucket %q: page %d: %v", bucket, id, err)
 	}
-	if pageHeaderSize+count*branchElemSize > len(page) {
-		return nil, fmt.Errorf("bucket %q: branch page %d claims %d elements, more than it holds", bucket, id, count)
-	}
-	elems := make([]branchElem, count)
-	for i := range elems {
-		at := pageHeaderSize + i*branchElemSize
-		pos := int(binary.NativeEndian.Uint32(page[at:]))
-		size := int(binary.NativeEndian.Uint32(page[at+4:]))
-		// A key's offset is from its element (bbolt's BranchPageElement.Key).
-		if start := at + pos; pos < 0 || size < 0 || start+size > len(page) || start < at {
-			return nil, fmt.Errorf("bucket %q: branch page %d: element %d's key lies outside the page", bucket, id, i)
-		} else {
-			elems[i] = branchElem{key: page[start : start+size], child: binary.NativeEndian.Uint64(page[at+8:])}
-		}
+	elems, err := branchElems(page, count)
+	if err != nil {
+		return nil, fmt.Errorf("bucket %q: branch page %d: %v", bucket, id, err)
 	}
 	pc.branches[id] = elems
 	return elems, nil

@@ -358,7 +358,11 @@ func (l *Ledger) checkFormat(f *os.File, checkPages bool) error {
 			return l.corrupt(fmt.Sprintf("file is truncated (%d bytes, its pages need %d)", fi.Size(), tx.Size()))
 		}
 		if checkPages {
-			if err := walkPages(tx, f, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState); err != nil {
+			used, err := walkPages(tx, f, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState)
+			if err == nil {
+				err = checkFreelist(tx, f, l.db.Info().PageSize, used)
+			}
+			if err != nil {
 				return l.corrupt(err.Error())
 			}
 		}
@@ -369,7 +373,7 @@ func (l *Ledger) checkFormat(f *os.File, checkPages bool) error {
 		if v, err := l.get(tx, meta, bucketMeta, keyFormat); err != nil {
 			return err
 		} else if string(v) != formatVersion {
-			return l.corrupt(fmt.Sprintf("unknown format %q (want %q)", v, formatVersion))
+			return l.corrupt(fmt.Sprintf("unknown format %s (want %q)", quoteShort(v), formatVersion))
 		}
 		_, _, err := l.readHead(tx)
 		return err
@@ -594,6 +598,17 @@ func (l *Ledger) lookup(tx *bolt.Tx, j, ids *bolt.Bucket, id []byte) (*Entry, bo
 		return nil, false, err
 	}
 	return e, true, nil
+}
+
+// quoteShort quotes bytes read from a damaged file for a message: at most
+// 64 of them, so that a key a damaged length makes a megabyte long is not
+// a megabyte-long line.
+func quoteShort(b []byte) string {
+	const most = 64
+	if len(b) <= most {
+		return fmt.Sprintf("%q", b)
+	}
+	return fmt.Sprintf("%q… (%d bytes)", b[:most], len(b))
 }
 
 // seqKey is the journal key of seq: big-endian, so that keys sort in

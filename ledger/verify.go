@@ -120,7 +120,7 @@ func (v *verifier) walkJournal(j *bolt.Bucket, anchor *Anchor) error {
 	for k, val := c.First(); k != nil; k, val = c.Next() {
 		seq := v.n + 1
 		if len(k) != 8 {
-			return &ChainError{seq, fmt.Sprintf("journal key %x is not a sequence number", k)}
+			return &ChainError{seq, fmt.Sprintf("journal key %s is not a sequence number", quoteShort(k))}
 		}
 		if got := binary.BigEndian.Uint64(k); got != seq {
 			return &ChainError{seq, fmt.Sprintf("missing (the journal goes on with entry %d)", got)}
@@ -190,21 +190,21 @@ func (v *verifier) checkIDs(ids *bolt.Bucket) error {
 	c := ids.Cursor()
 	for k, val := c.First(); k != nil; k, val = c.Next() {
 		if len(val) != 8 {
-			return v.l.corrupt(fmt.Sprintf("id index: bad value for %q", k))
+			return v.l.corrupt(fmt.Sprintf("id index: bad value for %s", quoteShort(k)))
 		}
 		seq := binary.BigEndian.Uint64(val)
 		switch {
 		case seq == 0 || seq > v.n:
-			report(seq, fmt.Sprintf("%s, yet the id index maps %q to it", reasonTruncated, k))
+			report(seq, fmt.Sprintf("%s, yet the id index maps %s to it", reasonTruncated, quoteShort(k)))
 		case !bytes.Equal(v.id(seq), k):
-			report(seq, fmt.Sprintf("the id index maps %q to this entry, whose id is %q", k, v.id(seq)))
+			report(seq, fmt.Sprintf("the id index maps %s to this entry, whose id is %s", quoteShort(k), quoteShort(v.id(seq))))
 		default:
 			seen[seq] = true
 		}
 	}
 	for seq := uint64(1); seq <= v.n; seq++ {
 		if !seen[seq] {
-			report(seq, fmt.Sprintf("id %q is missing from the id index", v.id(seq)))
+			report(seq, fmt.Sprintf("id %s is missing from the id index", quoteShort(v.id(seq))))
 			break
 		}
 	}

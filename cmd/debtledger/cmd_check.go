@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/debtledger/debtledger/debt"
 	"github.com/debtledger/debtledger/ledger"
+	"github.com/debtledger/debtledger/quota"
 	"github.com/urfave/cli/v2"
 )
 
@@ -64,7 +66,9 @@ func checkCommand(e *env) *cli.Command {
 				}
 			}
 			if !rep.OK {
-				return problem("%s: check failed: %s", l.Path(), rep.Violations[0].Message)
+				// The ledger's own errors name the file already.
+				first := strings.TrimPrefix(rep.Violations[0].Message, l.Path()+": ")
+				return problem("%s: check failed: %s", l.Path(), first)
 			}
 			return nil
 		},
@@ -108,9 +112,9 @@ func compareCache(l *ledger.Ledger, fresh *debt.Book, head uint64) []violation {
 			otherLayout = true
 			return errStop
 		case want[key] == nil:
-			out = append(out, violation{Rule: "cache", Message: fmt.Sprintf("cached record %q has no counterpart in the replayed journal", key)})
+			out = append(out, violation{Rule: "cache", Message: fmt.Sprintf("cached record %s has no counterpart in the replayed journal", quota.Quoted(key))})
 		case !bytes.Equal(want[key], val):
-			out = append(out, violation{Rule: "cache", Message: fmt.Sprintf("cached record %q differs from the replayed journal", key)})
+			out = append(out, violation{Rule: "cache", Message: fmt.Sprintf("cached record %s differs from the replayed journal", quota.Quoted(key))})
 		}
 		return nil
 	})
@@ -122,7 +126,7 @@ func compareCache(l *ledger.Ledger, fresh *debt.Book, head uint64) []violation {
 	}
 	for _, key := range sortedKeys(want) {
 		if !seen[key] {
-			out = append(out, violation{Rule: "cache", Message: fmt.Sprintf("record %q is missing from the cached state", key)})
+			out = append(out, violation{Rule: "cache", Message: fmt.Sprintf("record %s is missing from the cached state", quota.Quoted(key))})
 		}
 	}
 	// A cache written by another version differs everywhere: name a few.
