@@ -358,7 +358,11 @@ func (l *Ledger) checkFormat(f *os.File, checkPages bool) error {
 			return l.corrupt(fmt.Sprintf("file is truncated (%d bytes, its pages need %d)", fi.Size(), tx.Size()))
 		}
 		if checkPages {
-			used, err := walkPages(tx, f, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState)
+			err := checkHeaders(f, l.db.Info().PageSize)
+			var used pageSet
+			if err == nil {
+				used, err = walkPages(tx, f, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState)
+			}
 			if err == nil {
 				err = checkFreelist(tx, f, l.db.Info().PageSize, used)
 			}
