@@ -13,8 +13,8 @@ import (
 // loss; a killed process cannot tear it (the kernel finishes the write).
 // Damage to the newer header would otherwise show the ledger as it was
 // one write earlier (an empty ledger, after a single import) with verify
-// content. So verify, check and every write first require both headers to
-// be sound. The fields are bbolt's (internal/common/meta.go).
+// content. So every open requires both headers to be sound. The fields
+// are bbolt's (internal/common/meta.go).
 const (
 	metaMagic      = 0xED0CDAED
 	metaVersion    = 2

@@ -357,12 +357,13 @@ func (l *Ledger) checkFormat(f *os.File, checkPages bool) error {
 		if tx.Size() > fi.Size() {
 			return l.corrupt(fmt.Sprintf("file is truncated (%d bytes, its pages need %d)", fi.Size(), tx.Size()))
 		}
+		// Two small reads: every open, queries too, refuses a file bbolt
+		// reads through its older header (header.go).
+		if err := checkHeaders(f, l.db.Info().PageSize); err != nil {
+			return l.corrupt(err.Error())
+		}
 		if checkPages {
-			err := checkHeaders(f, l.db.Info().PageSize)
-			var used pageSet
-			if err == nil {
-				used, err = walkPages(tx, f, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState)
-			}
+			used, err := walkPages(tx, f, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState)
 			if err == nil {
 				err = checkFreelist(tx, f, l.db.Info().PageSize, used)
 			}
@@ -370,16 +371,16 @@ func (l *Ledger) checkFormat(f *os.File, checkPages bool) error {
 				return l.corrupt(err.Error())
 			}
 		}
-		if _, _, _, _, err := l.buckets(tx); err != nil {
+		_, _, meta, _, err := l.buckets(tx)
+		if err != nil {
 			return err
 		}
-		_, _, meta, _, _ := l.buckets(tx)
 		if v, err := l.get(tx, meta, bucketMeta, keyFormat); err != nil {
 			return err
 		} else if string(v) != formatVersion {
 			return l.corrupt(fmt.Sprintf("unknown format %s (want %q)", quoteShort(v), formatVersion))
 		}
-		_, _, err := l.readHead(tx)
+		_, _, err = l.readHead(tx)
 		return err
 	})
 }
