@@ -58,6 +58,11 @@ func checkFreelist(tx *bolt.Tx, f *os.File, pageSize int, used pageSet) error {
 	case count > ((overflow+1)*uint64(pageSize)-first)/8:
 		return fmt.Errorf("free-page list: page %d claims %d pages, more than it holds", freelist, count)
 	}
+	for p := freelist; p <= freelist+overflow; p++ {
+		if used.has(p) {
+			return fmt.Errorf("free-page list: its page %d is also part of a tree", p)
+		}
+	}
 	ids := make([]byte, count*8)
 	if _, err := f.ReadAt(ids, int64(freelist)*int64(pageSize)+int64(first)); err != nil {
 		return fmt.Errorf("free-page list: page %d: %v", freelist, err)

@@ -57,6 +57,10 @@ func TestFreelistChecked(t *testing.T) {
 			binary.NativeEndian.PutUint16(data[at+pageHeaderFlagAt+2:], 1)
 			binary.NativeEndian.PutUint64(data[at+pageHeaderSize:], uint64(branches[0]))
 		}, "which the ledger's trees use"},
+		"a tree page running over it": {func(data []byte) {
+			// The page before the list claims one overflow page: the list.
+			binary.NativeEndian.PutUint32(data[at-pageSize+pageHeaderFlagAt+4:], 1)
+		}, "is also part of a tree"},
 		"not a free-page list": {func(data []byte) {
 			binary.NativeEndian.PutUint16(data[at+pageHeaderFlagAt:], leafPageFlag)
 		}, "is not a free-page list"},
