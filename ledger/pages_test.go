@@ -152,3 +152,24 @@ func TestQueriesFollowNoLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestPathCheckConcurrentReaders: a Ledger's methods may run in several
+// goroutines (a replay scans the journal while it looks entries up), and
+// a query's ledger checks the paths of every read; CI runs this under the
+// race detector.
+func TestPathCheckConcurrentReaders(t *testing.T) {
+	path := ledgerFile(t, 2000)
+	ro, err := Open(path, Options{ReadOnly: true})
+	require.NoError(t, err)
+	defer ro.Close()
+	done := make(chan error, 1)
+	go func() { done <- ro.Scan(1, func(*Entry) error { return nil }) }()
+	for i := 1; i <= 2000; i += 7 {
+		_, ok, err := ro.Lookup(testEntry(i).ID)
+		require.NoError(t, err)
+		require.True(t, ok)
+		_, _, err = ro.StateRecord("absent")
+		require.NoError(t, err)
+	}
+	require.NoError(t, <-done)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -19,7 +20,10 @@ import (
 // a loop (a stack overflow, which no recover catches) is then an error.
 // A cursor that runs over a bucket (a scan) walks the bucket's whole tree
 // first. Pages read are kept: the upper levels serve every look-up.
+// Branch keys must lie inside their page and ascend (branchElems), or
+// bbolt would read outside the page or take a wrong turn.
 type pathChecker struct {
+	mu       sync.Mutex // a Ledger's readers may run in several goroutines
 	f        *os.File
 	pageSize int
 	pages    uint64 // in the file, as the transaction sees it
@@ -42,7 +46,16 @@ func newPathChecker(f *os.File, pageSize int) *pathChecker {
 // bucket checks the path to a bucket's header in the root bucket, which
 // tx.Bucket follows.
 func (pc *pathChecker) bucket(tx *bolt.Tx, name []byte) error {
-	if pc == nil || pc.rootOK[string(name)] {
+	if pc == nil {
+		return nil
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.bucketLocked(tx, name)
+}
+
+func (pc *pathChecker) bucketLocked(tx *bolt.Tx, name []byte) error {
+	if pc.rootOK[string(name)] {
 		return nil
 	}
 	pc.pages = uint64(tx.Size()) / uint64(pc.pageSize)
@@ -55,9 +68,15 @@ func (pc *pathChecker) bucket(tx *bolt.Tx, name []byte) error {
 
 // get is b.Get(key) after checking the path to key in b (named name).
 func (pc *pathChecker) get(tx *bolt.Tx, b *bolt.Bucket, name, key []byte) ([]byte, error) {
-	if pc != nil && b.Root() != 0 && !pc.walked[string(name)] {
-		pc.pages = uint64(tx.Size()) / uint64(pc.pageSize)
-		if err := pc.path(string(name), uint64(b.Root()), key); err != nil {
+	if pc != nil && b.Root() != 0 {
+		pc.mu.Lock()
+		var err error
+		if !pc.walked[string(name)] {
+			pc.pages = uint64(tx.Size()) / uint64(pc.pageSize)
+			err = pc.path(string(name), uint64(b.Root()), key)
+		}
+		pc.mu.Unlock()
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -66,10 +85,15 @@ func (pc *pathChecker) get(tx *bolt.Tx, b *bolt.Bucket, name, key []byte) ([]byt
 
 // whole walks a bucket's tree, for a cursor to run over it.
 func (pc *pathChecker) whole(tx *bolt.Tx, name []byte) error {
-	if pc == nil || pc.walked[string(name)] {
+	if pc == nil {
 		return nil
 	}
-	if err := pc.bucket(tx, name); err != nil {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.walked[string(name)] {
+		return nil
+	}
+	if err := pc.bucketLocked(tx, name); err != nil {
 		return err
 	}
 	if _, err := walkPages(tx, pc.f, pc.pageSize, name); err != nil {
