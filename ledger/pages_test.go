@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -163,7 +164,16 @@ func TestPathCheckConcurrentReaders(t *testing.T) {
 	require.NoError(t, err)
 	defer ro.Close()
 	done := make(chan error, 1)
-	go func() { done <- ro.Scan(1, func(*Entry) error { return nil }) }()
+	go func() {
+		done <- ro.Scan(1, func(e *Entry) error {
+			if e.Seq == 1 {
+				// Hold the scan open, with no synchronisation, while the
+				// look-ups below run.
+				time.Sleep(100 * time.Millisecond)
+			}
+			return nil
+		})
+	}()
 	for i := 1; i <= 2000; i += 7 {
 		_, ok, err := ro.Lookup(testEntry(i).ID)
 		require.NoError(t, err)
