@@ -62,7 +62,8 @@ type Book struct {
 	loaded          map[string]bool
 	loadedPrincipal map[string]bool
 	loadedSubtree   map[string]bool
-	catalogPending  bool // LoadTree: the catalog is read with the first unit
+	unitRecordSize  map[string]int // the unit records as read, for Records
+	catalogPending  bool           // LoadTree: the catalog is read with the first unit
 	dirty           map[string]bool
 	recentDirty     [2]string // see markDirty
 	touched         []string  // Apply's list of units, reused

@@ -103,6 +103,7 @@ func (b *Book) Records(all bool) map[string][]byte {
 // into out.
 func (b *Book) encodeUnitRecords(out map[string][]byte, u string, g *unitKeys, qg *quota.UnitKeys, all bool) {
 	var w quota.Writer
+	w.Grow(b.unitRecordSize[u] + 1<<10) // mostly the record as read
 	b.Quota.EncodeUnit(&w, u, qg)
 	b.encodeUnit(&w, u, g)
 	out[UnitRecordPrefix+u] = w.Bytes()
@@ -207,6 +208,10 @@ func (b *Book) NeedUnits(units ...string) error {
 		return err
 	}
 	return b.loadRecords(units, UnitRecordPrefix, b.loaded, func(r *quota.Reader, u string) {
+		if b.unitRecordSize == nil {
+			b.unitRecordSize = map[string]int{}
+		}
+		b.unitRecordSize[u] = len(r.Rest())
 		b.Quota.DecodeUnit(r, u)
 		b.decodeUnit(r, u)
 	})

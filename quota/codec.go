@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -17,6 +18,10 @@ type Writer struct{ buf, scratch []byte }
 
 // Bytes is what was written.
 func (w *Writer) Bytes() []byte { return w.buf }
+
+// Grow makes room for n more bytes: a record about as long as the one it
+// replaces is then written without copying itself as it grows.
+func (w *Writer) Grow(n int) { w.buf = slices.Grow(w.buf, n) }
 
 func (w *Writer) Uint(v uint64) { w.buf = binary.AppendUvarint(w.buf, v) }
 func (w *Writer) Int(v int64)   { w.buf = binary.AppendVarint(w.buf, v) }

@@ -50,9 +50,14 @@ func CheckText(field, s string, notBlank bool) error {
 // megabyte-long value still gives one readable line.
 func Quoted(s string) string {
 	const most = 40
-	if utf8.RuneCountInString(s) <= most {
+	n := utf8.RuneCountInString(s)
+	if n <= most {
 		return fmt.Sprintf("%q", s)
 	}
-	r := []rune(s)
-	return fmt.Sprintf("%q… (%d characters)", string(r[:most]), len(r))
+	cut := 0 // the byte where the first most characters end
+	for range most {
+		_, size := utf8.DecodeRuneInString(s[cut:])
+		cut += size
+	}
+	return fmt.Sprintf("%q… (%d characters)", s[:cut], n)
 }
