@@ -27,7 +27,7 @@ const (
 
 // checkFreelist checks the free-page list of the meta page tx reads:
 // inside the file, sized as it says, naming only pages inside the file
-// and none that used, the pages of the trees, holds.
+// and none that used, the pages of the trees, holds (if it is not nil).
 func checkFreelist(tx *bolt.Tx, f *os.File, pageSize int, used pageSet) error {
 	freelist, highWater, ok, err := activeMeta(tx, f, pageSize)
 	if err != nil || !ok || freelist == noFreelist {
@@ -58,7 +58,7 @@ func checkFreelist(tx *bolt.Tx, f *os.File, pageSize int, used pageSet) error {
 	case count > ((overflow+1)*uint64(pageSize)-first)/8:
 		return fmt.Errorf("free-page list: page %d claims %d pages, more than it holds", freelist, count)
 	}
-	for p := freelist; p <= freelist+overflow; p++ {
+	for p := freelist; p <= freelist+overflow && used != nil; p++ {
 		if used.has(p) {
 			return fmt.Errorf("free-page list: its page %d is also part of a tree", p)
 		}
@@ -72,7 +72,7 @@ func checkFreelist(tx *bolt.Tx, f *os.File, pageSize int, used pageSet) error {
 		switch {
 		case id < 2 || id >= pages:
 			return fmt.Errorf("free-page list: lists page %d, outside the file", id)
-		case used.has(id):
+		case used != nil && used.has(id):
 			return fmt.Errorf("free-page list: lists page %d, which the ledger's trees use", id)
 		}
 	}

@@ -13,8 +13,10 @@ import (
 // loss; a killed process cannot tear it (the kernel finishes the write).
 // Damage to the newer header would otherwise show the ledger as it was
 // one write earlier (an empty ledger, after a single import) with verify
-// content. So every open requires both headers to be sound. The fields
-// are bbolt's (internal/common/meta.go).
+// content. So every open requires both headers to be sound, but verify's
+// and backup's (Options.HeaderDamageOK): one to tell, with an anchor,
+// whether the head read is the last, the other to copy what is read into
+// a sound file. The fields are bbolt's (internal/common/meta.go).
 const (
 	metaMagic      = 0xED0CDAED
 	metaVersion    = 2
@@ -33,7 +35,7 @@ func checkHeaders(f *os.File, pageSize int) error {
 		if binary.NativeEndian.Uint32(meta[pageHeaderSize:]) != metaMagic ||
 			binary.NativeEndian.Uint32(meta[pageHeaderSize+4:]) != metaVersion ||
 			binary.NativeEndian.Uint64(meta[metaChecksumAt:]) != sum.Sum64() {
-			return fmt.Errorf("header page %d is damaged: the file was read through the other one, which may be a write older (compare the head with an anchor: verify --anchor)", page)
+			return fmt.Errorf("header page %d is damaged: the file is read through header page %d, which holds the last write unless the damaged page held a later one (compare the head with an anchor: debtledger verify --anchor; debtledger backup --out writes a sound copy of what is read)", page, 1-page)
 		}
 	}
 	return nil

@@ -39,3 +39,49 @@ func TestDamagedHeaderPage(t *testing.T) {
 	}
 	require.NoError(t, os.WriteFile(path, good, 0o600))
 }
+
+// TestHeaderDamageOK: verify and backup open such a file as bbolt reads
+// it. Verify reports the damage and the head read (for an anchor to
+// judge); a backup of it is a sound file of what was read.
+func TestHeaderDamageOK(t *testing.T) {
+	path := ledgerFile(t, 50)
+	good, err := os.ReadFile(path)
+	require.NoError(t, err)
+	l, err := Open(path, Options{ReadOnly: true})
+	require.NoError(t, err)
+	pageSize := l.db.Info().PageSize
+	require.NoError(t, l.Close())
+
+	for _, page := range []int{0, 1} {
+		data := append([]byte{}, good...)
+		clear(data[page*pageSize+pageHeaderSize : page*pageSize+metaChecksumAt+8])
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+
+		ro, err := Open(path, Options{ReadOnly: true, CheckPages: true, HeaderDamageOK: true})
+		require.NoError(t, err, "page %d", page)
+		require.Error(t, ro.HeaderDamage())
+		err = ro.Verify(nil)
+		var le *Error
+		require.ErrorAs(t, err, &le)
+		assert.Equal(t, Corrupt, le.Code)
+		assert.Contains(t, err.Error(), "header page")
+		// The head read is named, for an anchor to judge.
+		readSeq, readHash, err := ro.Head()
+		require.NoError(t, err)
+		assert.Contains(t, le.Error(), FormatHead(readSeq, readHash))
+
+		out := path + ".copy"
+		_, _, err = ro.Backup(out, true)
+		require.NoError(t, err)
+		require.NoError(t, ro.Close())
+		copied, err := Open(out, Options{ReadOnly: true, CheckPages: true})
+		require.NoError(t, err, "the copy's headers are sound")
+		require.NoError(t, copied.Verify(nil))
+		cseq, chash, err := copied.Head()
+		require.NoError(t, err)
+		assert.Equal(t, readSeq, cseq)
+		assert.Equal(t, readHash, chash)
+		require.NoError(t, copied.Close())
+	}
+	require.NoError(t, os.WriteFile(path, good, 0o600))
+}

@@ -49,6 +49,16 @@ type Options struct {
 	// 5M, so it is for commands that read the whole file anyway (verify,
 	// check) and for writes, which must not build on a damaged tree.
 	CheckPages bool
+	// HeaderDamageOK opens a file one of whose two header pages is
+	// damaged, reading it through the other as bbolt does (header.go), and
+	// Verify reports the damage: for verify, which tells whether the head
+	// read is the last one (with an anchor), and for backup, whose copy is
+	// then a sound file of what is read.
+	HeaderDamageOK bool
+	// freelist checks the shape of the free-page list (against the trees
+	// too with CheckPages): the read-only look before a write's open, at
+	// which bbolt reads the list, trusting it.
+	freelist bool
 }
 
 // Ledger is an open journal file. Its methods may be called from several
@@ -62,6 +72,9 @@ type Ledger struct {
 	// paths checks the pages each read follows (pathcheck.go), for a
 	// read-only open that did not walk every page.
 	paths *pathChecker
+	file  *os.File // the file bbolt opened, for the checks that read it
+	// headerDamage is the damaged header page HeaderDamageOK let through.
+	headerDamage error
 }
 
 // ErrorCode classifies an *Error.
@@ -271,21 +284,22 @@ func Open(path string, opt Options) (*Ledger, error) {
 		// the process exits. A read-only open reads no freelist, and
 		// checkFormat finds truncation before anything reads past the end.
 		start := time.Now()
-		ro, err := Open(path, Options{ReadOnly: true, Timeout: timeout, CheckPages: opt.CheckPages})
+		ro, err := Open(path, Options{ReadOnly: true, Timeout: timeout, CheckPages: opt.CheckPages, freelist: true})
 		if err != nil {
 			return nil, err
 		}
 		if err := ro.Close(); err != nil {
 			return nil, err
 		}
-		return open(path, fi.Size(), max(timeout-time.Since(start), time.Millisecond), timeout, false, false)
+		return open(path, fi.Size(), max(timeout-time.Since(start), time.Millisecond), timeout, Options{})
 	}
-	return open(path, fi.Size(), timeout, timeout, opt.ReadOnly, opt.CheckPages)
+	return open(path, fi.Size(), timeout, timeout, opt)
 }
 
 // open opens path, of size bytes, with bbolt, waiting up to wait for the
 // lock; a Locked error reports the whole wait the caller asked for.
-func open(path string, size int64, wait, timeout time.Duration, readOnly, checkPages bool) (*Ledger, error) {
+func open(path string, size int64, wait, timeout time.Duration, opt Options) (*Ledger, error) {
+	readOnly := opt.ReadOnly
 	var file *os.File // for checkFormat, and to close if bbolt.Open panics
 	opts := boltOptions(wait, readOnly, size)
 	opts.OpenFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
@@ -309,11 +323,11 @@ func open(path string, size int64, wait, timeout time.Duration, readOnly, checkP
 		return nil, openError(path, timeout, err)
 	}
 	tune(db, readOnly)
-	l := &Ledger{db: db, path: path, readOnly: readOnly}
-	if readOnly && !checkPages {
+	l := &Ledger{db: db, path: path, readOnly: readOnly, file: file}
+	if readOnly && !opt.CheckPages {
 		l.paths = newPathChecker(file, db.Info().PageSize)
 	}
-	if err := l.checkFormat(file, checkPages); err != nil {
+	if err := l.checkFormat(file, opt); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
@@ -348,7 +362,7 @@ func openError(path string, timeout time.Duration, err error) *Error {
 // checkFormat refuses a bbolt file that is not a ledger of this format, and
 // a truncated one: bbolt maps pages past the end of the file and would
 // fault on them later.
-func (l *Ledger) checkFormat(f *os.File, checkPages bool) error {
+func (l *Ledger) checkFormat(f *os.File, opt Options) error {
 	fi, err := f.Stat()
 	if err != nil {
 		return ioError(l.path, err)
@@ -358,16 +372,21 @@ func (l *Ledger) checkFormat(f *os.File, checkPages bool) error {
 			return l.corrupt(fmt.Sprintf("file is truncated (%d bytes, its pages need %d)", fi.Size(), tx.Size()))
 		}
 		// Two small reads: every open, queries too, refuses a file bbolt
-		// reads through its older header (header.go).
+		// reads through its older header (header.go), unless asked to
+		// read it so.
 		if err := checkHeaders(f, l.db.Info().PageSize); err != nil {
-			return l.corrupt(err.Error())
-		}
-		if checkPages {
-			used, err := walkPages(tx, f, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState)
-			if err == nil {
-				err = checkFreelist(tx, f, l.db.Info().PageSize, used)
+			if !opt.HeaderDamageOK {
+				return l.corrupt(err.Error())
 			}
-			if err != nil {
+			l.headerDamage = err
+		}
+		switch {
+		case opt.CheckPages:
+			if err := l.checkPages(tx, f); err != nil {
+				return err
+			}
+		case opt.freelist:
+			if err := checkFreelist(tx, f, l.db.Info().PageSize, nil); err != nil {
 				return l.corrupt(err.Error())
 			}
 		}
@@ -384,6 +403,30 @@ func (l *Ledger) checkFormat(f *os.File, checkPages bool) error {
 		return err
 	})
 }
+
+// checkPages walks every page tree and checks the free-page list against
+// them (pages.go, freelist.go).
+func (l *Ledger) checkPages(tx *bolt.Tx, f *os.File) error {
+	used, err := walkPages(tx, f, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState)
+	if err == nil {
+		err = checkFreelist(tx, f, l.db.Info().PageSize, used)
+	}
+	if err != nil {
+		return l.corrupt(err.Error())
+	}
+	return nil
+}
+
+// CheckPages walks the page trees and the free-page list as an open with
+// Options.CheckPages does: for a write that must build on what another
+// writer left since this ledger was opened.
+func (l *Ledger) CheckPages() error {
+	return l.view(nil, func(tx *bolt.Tx) error { return l.checkPages(tx, l.file) })
+}
+
+// HeaderDamage is, for a ledger opened with HeaderDamageOK, what is wrong
+// with its damaged header page; nil if both are sound.
+func (l *Ledger) HeaderDamage() error { return l.headerDamage }
 
 // Close releases the file and its lock.
 func (l *Ledger) Close() error {

@@ -84,7 +84,15 @@ func (l *Ledger) Verify(anchor *Anchor) error {
 		if err := v.checkHead(seq, hash, anchor); err != nil {
 			return err
 		}
-		return v.checkIDs(ids)
+		if err := v.checkIDs(ids); err != nil {
+			return err
+		}
+		if l.headerDamage != nil {
+			// The chain read is sound; whether it is the last one only an
+			// anchor (checked above, if given) can say.
+			return l.corrupt(fmt.Sprintf("%v; the head read through it is %s", l.headerDamage, FormatHead(seq, hash)))
+		}
+		return nil
 	})
 	var d *Error
 	if errors.As(err, &d) && d.Code == Corrupt && v.walking {

@@ -20,7 +20,10 @@ func backupCommand(e *env) *cli.Command {
 			if err := need(c, "out"); err != nil {
 				return err
 			}
-			l, err := e.openLedger(c, true, false)
+			// A file with a damaged header page is copied as bbolt reads
+			// it: the copy's headers are sound, and the head printed is
+			// the one to compare with an anchor.
+			l, err := e.openLedgerWith(c, ledger.Options{ReadOnly: true, HeaderDamageOK: true})
 			if err != nil {
 				return err
 			}
@@ -30,6 +33,9 @@ func backupCommand(e *env) *cli.Command {
 				return badInput("%v", err)
 			}
 			fmt.Fprintf(e.stdout, "backed up %d entries to %s\nhead %s\n", seq, c.String("out"), ledger.FormatHead(seq, hash))
+			if damage := l.HeaderDamage(); damage != nil {
+				fmt.Fprintf(e.stderr, "%s: %v\n", l.Path(), damage)
+			}
 			return nil
 		},
 	}

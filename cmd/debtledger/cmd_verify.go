@@ -27,7 +27,7 @@ func verifyCommand(e *env) *cli.Command {
 				}
 				anchor = a
 			}
-			l, err := e.openLedger(c, true, true)
+			l, err := e.openLedgerWith(c, ledger.Options{ReadOnly: true, CheckPages: true, HeaderDamageOK: true})
 			if err != nil {
 				return damagedOr(err)
 			}

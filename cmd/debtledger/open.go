@@ -12,7 +12,14 @@ import (
 // openLedger opens the ledger; checkPages walks its page trees first (see
 // ledger.Options), for commands that read it whole or build on it.
 func (e *env) openLedger(c *cli.Context, readOnly, checkPages bool) (*ledger.Ledger, error) {
-	l, err := ledger.Open(c.String("db"), ledger.Options{ReadOnly: readOnly, Timeout: e.lockTimeout, CheckPages: checkPages})
+	return e.openLedgerWith(c, ledger.Options{ReadOnly: readOnly, CheckPages: checkPages})
+}
+
+// openLedgerWith is openLedger with the ledger's options; the lock wait is
+// the command's.
+func (e *env) openLedgerWith(c *cli.Context, opt ledger.Options) (*ledger.Ledger, error) {
+	opt.Timeout = e.lockTimeout
+	l, err := ledger.Open(c.String("db"), opt)
 	if err != nil {
 		return nil, &exitError{code: exitBadInput, msg: err.Error(), cause: err}
 	}

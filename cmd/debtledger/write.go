@@ -77,6 +77,11 @@ func (e *env) writeEvents(c *cli.Context, events eventSource, dryRun bool) (writ
 	err = w.Commit(prepared)
 	clock.done("commit")
 	if errors.Is(err, ledger.ErrMoved) {
+		// Another writer came in between: what it left is walked like
+		// the file this write was first checked against.
+		if err := w.CheckPages(); err != nil {
+			return res, ledgerFault(w, err)
+		}
 		return e.write(c, w, events, false)
 	}
 	if err == nil && res.written == 0 {
