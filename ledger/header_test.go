@@ -69,6 +69,13 @@ func TestHeaderDamageOK(t *testing.T) {
 		readSeq, readHash, err := ro.Head()
 		require.NoError(t, err)
 		assert.Contains(t, le.Error(), FormatHead(readSeq, readHash))
+		// With an anchor, verify says whether the chain read holds it.
+		err = ro.Verify(&Anchor{Seq: readSeq, Hash: readHash})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "holds the anchor's entry")
+		err = ro.Verify(&Anchor{Seq: readSeq + 1, Hash: readHash})
+		var chain *ChainError
+		assert.ErrorAs(t, err, &chain, "an anchor past the head read: the file is older")
 
 		out := path + ".copy"
 		_, _, err = ro.Backup(out, true)

@@ -90,7 +90,11 @@ func (l *Ledger) Verify(anchor *Anchor) error {
 		if l.headerDamage != nil {
 			// The chain read is sound; whether it is the last one only an
 			// anchor (checked above, if given) can say.
-			return l.corrupt(fmt.Sprintf("%v; the head read through it is %s", l.headerDamage, FormatHead(seq, hash)))
+			msg := fmt.Sprintf("%v; the head read through it is %s", l.headerDamage, FormatHead(seq, hash))
+			if anchor != nil {
+				msg += fmt.Sprintf(", and holds the anchor's entry %d", anchor.Seq)
+			}
+			return l.corrupt(msg)
 		}
 		return nil
 	})
