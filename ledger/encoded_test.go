@@ -156,11 +156,7 @@ func TestEncoderVouches(t *testing.T) {
 	l := newLedger(t)
 	var kept Encoded
 	require.ErrorIs(t, l.Update(func(b *Batch) error {
-		en, err := b.NewEncoder()
-		require.NoError(t, err)
-		defer en.Close()
-		kept, err = en.Encode(testEntry(1))
-		require.NoError(t, err)
+		kept = encodeOne(t, b, testEntry(1))
 		return rollback
 	}), rollback)
 	require.NoError(t, l.Update(func(b *Batch) error {
@@ -198,13 +194,9 @@ func TestEncodedReused(t *testing.T) {
 	appendEntries(t, l, 1, 2)
 	var kept Encoded
 	require.ErrorIs(t, l.Update(func(b *Batch) error {
-		en, err := b.NewEncoder()
-		require.NoError(t, err)
-		defer en.Close()
-		kept, err = en.Encode(testEntry(3))
-		require.NoError(t, err)
+		kept = encodeOne(t, b, testEntry(3))
 		require.NoError(t, b.Append(testEntry(4))) // kept lands one later than anticipated
-		_, _, err = b.AppendEncoded(&kept)
+		_, _, err := b.AppendEncoded(&kept)
 		require.NoError(t, err)
 		return rollback
 	}), rollback)
@@ -239,4 +231,15 @@ func TestEncodedReused(t *testing.T) {
 		return rollback
 	}), rollback)
 	require.NoError(t, l.Verify(nil))
+}
+
+// encodeOne encodes e with an encoder of b of its own, closed after.
+func encodeOne(t *testing.T, b *Batch, e *Entry) Encoded {
+	t.Helper()
+	en, err := b.NewEncoder()
+	require.NoError(t, err)
+	defer en.Close()
+	x, err := en.Encode(e)
+	require.NoError(t, err)
+	return x
 }

@@ -15,12 +15,9 @@ import (
 // write. So before a write (and in verify and check, which walk every
 // tree anyway) the list is read here and checked against the trees' pages.
 
-// The parts of bbolt's meta and freelist pages read here (bbolt's
-// internal/common/meta.go and page.go).
+// The parts of bbolt's free-page list read here (bbolt's
+// internal/common/page.go).
 const (
-	metaFreelistAt   = pageHeaderSize + 4*4 + 16 // after magic, version, page size, flags, root bucket
-	metaHighWaterAt  = metaFreelistAt + 8
-	metaTxidAt       = metaHighWaterAt + 8
 	freelistPageFlag = 0x10
 	noFreelist       = ^uint64(0)
 )
@@ -79,18 +76,18 @@ func checkFreelist(tx *bolt.Tx, f *os.File, pageSize int, used pageSet) error {
 	return nil
 }
 
-// activeMeta reads, of the two meta pages, the one tx was opened on (its
+// activeMeta reads, of the two header pages, the one tx was opened on (its
 // transaction id is tx's): its free-page list's page and its high-water
 // page number. ok is false if neither matches, which bbolt would not
 // have opened.
 func activeMeta(tx *bolt.Tx, f *os.File, pageSize int) (freelist, highWater uint64, ok bool, err error) {
-	var meta [metaTxidAt + 8]byte
-	for page := int64(0); page < 2; page++ {
-		if _, err := f.ReadAt(meta[:], page*int64(pageSize)); err != nil {
-			return 0, 0, false, fmt.Errorf("meta page %d: %v", page, err)
-		}
-		if binary.NativeEndian.Uint64(meta[metaTxidAt:]) == uint64(tx.ID()) {
-			return binary.NativeEndian.Uint64(meta[metaFreelistAt:]), binary.NativeEndian.Uint64(meta[metaHighWaterAt:]), true, nil
+	metas, err := readMetas(f, pageSize)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	for _, m := range metas {
+		if m.sound && m.txid == uint64(tx.ID()) {
+			return m.freelist, m.highWater, true, nil
 		}
 	}
 	return 0, 0, false, nil

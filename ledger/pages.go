@@ -45,7 +45,6 @@ func walkPages(tx *bolt.Tx, f *os.File, pageSize int, buckets ...[]byte) (pageSe
 		seen[id/64] |= 1 << (id % 64)
 		return first
 	}
-	buf := make([]byte, pageSize)
 	walk := func(name []byte, root uint64) error {
 		if root == 0 {
 			return nil // an inline bucket: its page is inside its parent's leaf
@@ -63,40 +62,21 @@ func walkPages(tx *bolt.Tx, f *os.File, pageSize int, buckets ...[]byte) (pageSe
 			case v.depth > maxTreeDepth:
 				return fmt.Errorf("bucket %q: tree deeper than %d pages", name, maxTreeDepth)
 			}
-			if _, err := f.ReadAt(buf[:pageHeaderSize], int64(v.id)*int64(pageSize)); err != nil {
-				return fmt.Errorf("bucket %q: page %d: %v", name, v.id, err)
-			}
-			id := binary.NativeEndian.Uint64(buf)
-			flags := binary.NativeEndian.Uint16(buf[pageHeaderFlagAt:])
-			count := int(binary.NativeEndian.Uint16(buf[pageHeaderFlagAt+2:]))
-			overflow := uint64(binary.NativeEndian.Uint32(buf[pageHeaderFlagAt+4:]))
-			switch {
-			case id != v.id:
-				return fmt.Errorf("bucket %q: page %d says it is page %d", name, v.id, id)
-			case v.id+overflow >= pages:
-				return fmt.Errorf("bucket %q: page %d runs past the end of the file", name, v.id)
+			leaf, count, overflow, err := treePage(f, pageSize, pages, v.id)
+			if err != nil {
+				return fmt.Errorf("bucket %q: %v", name, err)
 			}
 			for o := uint64(1); o <= overflow; o++ {
 				if !mark(v.id + o) {
 					return fmt.Errorf("bucket %q: page %d overlaps another page", name, v.id+o)
 				}
 			}
-			switch {
-			case flags == leafPageFlag:
+			if leaf {
 				continue
-			case flags != branchPageFlag:
-				return fmt.Errorf("bucket %q: page %d is neither a branch nor a leaf (flags %#x)", name, v.id, flags)
 			}
-			size := int(overflow+1) * pageSize
-			if len(buf) < size {
-				buf = make([]byte, size)
-			}
-			if _, err := f.ReadAt(buf[:size], int64(v.id)*int64(pageSize)); err != nil {
-				return fmt.Errorf("bucket %q: page %d: %v", name, v.id, err)
-			}
-			elems, err := branchElems(buf[:size], count)
+			elems, err := readBranch(f, pageSize, v.id, overflow, count)
 			if err != nil {
-				return fmt.Errorf("bucket %q: branch page %d: %v", name, v.id, err)
+				return fmt.Errorf("bucket %q: %v", name, err)
 			}
 			for _, e := range elems {
 				stack = append(stack, visit{e.child, v.depth + 1})
@@ -117,6 +97,41 @@ func walkPages(tx *bolt.Tx, f *os.File, pageSize int, buckets ...[]byte) (pageSe
 		}
 	}
 	return seen, nil
+}
+
+// treePage reads the header of page id of a tree, in a file of pages
+// pages: it must say it is that page, end inside the file, and be a leaf
+// or a branch (count elements, overflow pages after it).
+func treePage(f *os.File, pageSize int, pages, id uint64) (leaf bool, count int, overflow uint64, err error) {
+	var head [pageHeaderSize]byte
+	if _, err := f.ReadAt(head[:], int64(id)*int64(pageSize)); err != nil {
+		return false, 0, 0, fmt.Errorf("page %d: %v", id, err)
+	}
+	flags := binary.NativeEndian.Uint16(head[pageHeaderFlagAt:])
+	count = int(binary.NativeEndian.Uint16(head[pageHeaderFlagAt+2:]))
+	overflow = uint64(binary.NativeEndian.Uint32(head[pageHeaderFlagAt+4:]))
+	switch said := binary.NativeEndian.Uint64(head[:]); {
+	case said != id:
+		return false, 0, 0, fmt.Errorf("page %d says it is page %d", id, said)
+	case id+overflow >= pages:
+		return false, 0, 0, fmt.Errorf("page %d runs past the end of the file", id)
+	case flags != leafPageFlag && flags != branchPageFlag:
+		return false, 0, 0, fmt.Errorf("page %d is neither a branch nor a leaf (flags %#x)", id, flags)
+	}
+	return flags == leafPageFlag, count, overflow, nil
+}
+
+// readBranch reads the elements of branch page id (see branchElems).
+func readBranch(f *os.File, pageSize int, id, overflow uint64, count int) ([]branchElem, error) {
+	page := make([]byte, int(overflow+1)*pageSize)
+	if _, err := f.ReadAt(page, int64(id)*int64(pageSize)); err != nil {
+		return nil, fmt.Errorf("page %d: %v", id, err)
+	}
+	elems, err := branchElems(page, count)
+	if err != nil {
+		return nil, fmt.Errorf("branch page %d: %v", id, err)
+	}
+	return elems, nil
 }
 
 // branchElems reads the elements of a branch page (all its bytes, with

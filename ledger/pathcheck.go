@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"sort"
@@ -149,31 +148,17 @@ func (pc *pathChecker) read(bucket string, id uint64) ([]branchElem, error) {
 	if elems, ok := pc.branches[id]; ok {
 		return elems, nil
 	}
-	var head [pageHeaderSize]byte
-	if _, err := pc.f.ReadAt(head[:], int64(id)*int64(pc.pageSize)); err != nil {
-		return nil, fmt.Errorf("bucket %q: page %d: %v", bucket, id, err)
+	leaf, count, overflow, err := treePage(pc.f, pc.pageSize, pc.pages, id)
+	if err != nil {
+		return nil, fmt.Errorf("bucket %q: %v", bucket, err)
 	}
-	flags := binary.NativeEndian.Uint16(head[pageHeaderFlagAt:])
-	count := int(binary.NativeEndian.Uint16(head[pageHeaderFlagAt+2:]))
-	overflow := uint64(binary.NativeEndian.Uint32(head[pageHeaderFlagAt+4:]))
-	switch {
-	case binary.NativeEndian.Uint64(head[:]) != id:
-		return nil, fmt.Errorf("bucket %q: page %d says it is page %d", bucket, id, binary.NativeEndian.Uint64(head[:]))
-	case id+overflow >= pc.pages:
-		return nil, fmt.Errorf("bucket %q: page %d runs past the end of the file", bucket, id)
-	case flags == leafPageFlag:
+	if leaf {
 		pc.leaves[id] = true
 		return nil, nil
-	case flags != branchPageFlag:
-		return nil, fmt.Errorf("bucket %q: page %d is neither a branch nor a leaf (flags %#x)", bucket, id, flags)
 	}
-	page := make([]byte, int(overflow+1)*pc.pageSize)
-	if _, err := pc.f.ReadAt(page, int64(id)*int64(pc.pageSize)); err != nil {
-		return nil, fmt.Errorf("bucket %q: page %d: %v", bucket, id, err)
-	}
-	elems, err := branchElems(page, count)
+	elems, err := readBranch(pc.f, pc.pageSize, id, overflow, count)
 	if err != nil {
-		return nil, fmt.Errorf("bucket %q: branch page %d: %v", bucket, id, err)
+		return nil, fmt.Errorf("bucket %q: %v", bucket, err)
 	}
 	pc.branches[id] = elems
 	return elems, nil

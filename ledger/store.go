@@ -327,7 +327,7 @@ func open(path string, size int64, wait, timeout time.Duration, opt Options) (*L
 	if readOnly && !opt.CheckPages {
 		l.paths = newPathChecker(file, db.Info().PageSize)
 	}
-	if err := l.checkFormat(file, opt); err != nil {
+	if err := l.checkFormat(opt); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
@@ -362,7 +362,8 @@ func openError(path string, timeout time.Duration, err error) *Error {
 // checkFormat refuses a bbolt file that is not a ledger of this format, and
 // a truncated one: bbolt maps pages past the end of the file and would
 // fault on them later.
-func (l *Ledger) checkFormat(f *os.File, opt Options) error {
+func (l *Ledger) checkFormat(opt Options) error {
+	f := l.file
 	fi, err := f.Stat()
 	if err != nil {
 		return ioError(l.path, err)
@@ -382,7 +383,7 @@ func (l *Ledger) checkFormat(f *os.File, opt Options) error {
 		}
 		switch {
 		case opt.CheckPages:
-			if err := l.checkPages(tx, f); err != nil {
+			if err := l.checkPages(tx); err != nil {
 				return err
 			}
 		case opt.freelist:
@@ -406,10 +407,10 @@ func (l *Ledger) checkFormat(f *os.File, opt Options) error {
 
 // checkPages walks every page tree and checks the free-page list against
 // them (pages.go, freelist.go).
-func (l *Ledger) checkPages(tx *bolt.Tx, f *os.File) error {
-	used, err := walkPages(tx, f, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState)
+func (l *Ledger) checkPages(tx *bolt.Tx) error {
+	used, err := walkPages(tx, l.file, l.db.Info().PageSize, bucketJournal, bucketIDs, bucketMeta, bucketState)
 	if err == nil {
-		err = checkFreelist(tx, f, l.db.Info().PageSize, used)
+		err = checkFreelist(tx, l.file, l.db.Info().PageSize, used)
 	}
 	if err != nil {
 		return l.corrupt(err.Error())
@@ -421,7 +422,7 @@ func (l *Ledger) checkPages(tx *bolt.Tx, f *os.File) error {
 // Options.CheckPages does: for a write that must build on what another
 // writer left since this ledger was opened.
 func (l *Ledger) CheckPages() error {
-	return l.view(nil, func(tx *bolt.Tx) error { return l.checkPages(tx, l.file) })
+	return l.view(nil, func(tx *bolt.Tx) error { return l.checkPages(tx) })
 }
 
 // HeaderDamage is, for a ledger opened with HeaderDamageOK, what is wrong
