@@ -103,7 +103,9 @@ func (l *Ledger) stateRecord(tx *bolt.Tx, st *bolt.Bucket, name string) ([]byte,
 	if v == nil {
 		return nil, seq, nil
 	}
-	return append([]byte{}, v...), seq, nil
+	rec := append([]byte{}, v...)
+	releaseMapped(v)
+	return rec, seq, nil
 }
 
 // StateRecordList reads the named cached records (nil for one absent) in
@@ -147,6 +149,7 @@ func (l *Ledger) StateRecords(fn func(name string, rec []byte, seq uint64) error
 			// Copied before fn runs: a fault reading a damaged page is
 			// the file's, not fn's.
 			name, rec := string(k[len(statePrefix):]), append([]byte{}, v...)
+			releaseMapped(v)
 			inCallback = true
 			err := fn(name, rec, seq)
 			inCallback = false

@@ -65,15 +65,16 @@ func (w *Writer) Amount(d decimal.Decimal) {
 // Series writes a series: its byte length, then its points, dates as
 // deltas. The length lets a reader keep a series encoded until it is used.
 func (w *Writer) Series(s *Series) {
-	if s.raw != nil {
-		w.Uint(uint64(len(s.raw)))
-		w.buf = append(w.buf, s.raw...)
+	if raw := s.encoded(); raw != nil {
+		w.Uint(uint64(len(raw)))
+		w.buf = append(w.buf, raw...)
 		return
 	}
 	body := Writer{buf: w.scratch[:0]}
-	body.Uint(uint64(len(s.Points)))
+	pts := s.points()
+	body.Uint(uint64(len(pts)))
 	prev := Date(0)
-	for _, p := range s.Points {
+	for _, p := range pts {
 		body.Uint(uint64(p.Date - prev))
 		prev = p.Date
 		if fen, ok := p.fen(); ok {
@@ -203,7 +204,11 @@ func (r *Reader) Series() Series {
 	if len(body) == 1 && body[0] == 0 {
 		return Series{} // no points
 	}
-	return Series{raw: body}
+	if n > math.MaxInt32 {
+		r.Fail() // no series of any ledger nears 2 GB
+		return Series{}
+	}
+	return encodedSeries(body)
 }
 
 // cachedHiBits bounds the totals a cache may hold: |total| < 2^(64+cachedHiBits) fen.

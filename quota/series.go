@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"sort"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 )
@@ -31,18 +32,61 @@ import (
 // reads: a schedule needs principal, not the eight other running totals
 // of each holding.
 type Series struct {
-	Points []Point
-	raw    []byte
+	// A national ledger holds millions of series, most of them in
+	// holdings of nine: this is a slice header cut to 16 bytes (an
+	// int32 length and capacity, which no series nears), and the encoded
+	// form shares it, so a holding takes a third of the memory it took
+	// with a []Point and a []byte side by side. Only points, setPoints,
+	// encoded and encodedSeries below look at these fields.
+	data unsafe.Pointer // the points' array, or the encoding's first byte
+	n    int32          // points, or bytes of the encoding
+	c    int32          // the array's capacity in points; encoded when < 0
 }
+
+// points is the series' points, decoded first if it is still encoded.
+// The slice's capacity is the array's: appending to it and storing the
+// result with setPoints is appending to the series.
+func (s *Series) points() []Point {
+	if s.c < 0 {
+		s.load()
+	}
+	if s.data == nil {
+		return nil
+	}
+	return unsafe.Slice((*Point)(s.data), s.c)[:s.n]
+}
+
+// setPoints makes p the series' points.
+func (s *Series) setPoints(p []Point) {
+	s.data, s.n, s.c = unsafe.Pointer(unsafe.SliceData(p)), int32(len(p)), int32(cap(p))
+}
+
+// encoded is the series' encoding as read from the cache, or nil once it
+// is decoded (or when it never was encoded).
+func (s *Series) encoded() []byte {
+	if s.c >= 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(s.data), s.n)
+}
+
+// encodedSeries is a series kept as its encoding, body, until used; body
+// is shorter than 2^31 bytes (Reader.Series sees to it).
+func encodedSeries(body []byte) Series {
+	return Series{data: unsafe.Pointer(unsafe.SliceData(body)), n: int32(len(body)), c: -1}
+}
+
+// Points is the series' points in date order (decoded first if need be).
+func (s *Series) Points() []Point { return s.points() }
 
 // load decodes a series read from the cache on first use. The cache is
 // trusted here as everywhere queries read it; `check` is what compares it,
 // byte for byte, with a replay of the journal.
 func (s *Series) load() {
-	if s.raw != nil {
-		r := NewReader(s.raw)
-		s.raw = nil
-		s.Points = r.points()
+	if raw := s.encoded(); raw != nil {
+		r := NewReader(raw)
+		*s = Series{}
+		s.setPoints(r.points())
 	}
 }
 
@@ -172,7 +216,7 @@ func (s *Series) Add(d Date, delta decimal.Decimal) { s.add(d, delta, false) }
 func (s *Series) Sub(d Date, delta decimal.Decimal) { s.add(d, delta, true) }
 
 func (s *Series) add(d Date, delta decimal.Decimal, neg bool) {
-	s.load()
+	pts := s.points()
 	var v Point
 	if fen, small := toFen(delta); small {
 		v.setFen(fen)
@@ -187,65 +231,66 @@ func (s *Series) add(d Date, delta decimal.Decimal, neg bool) {
 	if neg {
 		v.hi, v.lo = v.neg()
 	}
-	n := len(s.Points)
-	if n == 0 || s.Points[n-1].Date < d {
+	n := len(pts)
+	if n == 0 || pts[n-1].Date < d {
 		p := Point{Date: d}
 		if n > 0 {
-			p.hi, p.lo = s.Points[n-1].hi, s.Points[n-1].lo
+			p.hi, p.lo = pts[n-1].hi, pts[n-1].lo
 		}
 		p.add(v.hi, v.lo)
-		s.Points = append(s.Points, p)
+		s.setPoints(append(pts, p))
 		return
 	}
-	i := sort.Search(n, func(i int) bool { return s.Points[i].Date >= d })
-	if s.Points[i].Date != d {
-		s.Points = append(s.Points, Point{})
-		copy(s.Points[i+1:], s.Points[i:])
+	i := sort.Search(n, func(i int) bool { return pts[i].Date >= d })
+	if pts[i].Date != d {
+		pts = append(pts, Point{})
+		copy(pts[i+1:], pts[i:])
 		p := Point{Date: d}
 		if i > 0 {
-			p.hi, p.lo = s.Points[i-1].hi, s.Points[i-1].lo
+			p.hi, p.lo = pts[i-1].hi, pts[i-1].lo
 		}
-		s.Points[i] = p
+		pts[i] = p
+		s.setPoints(pts)
 	}
-	for j := i; j < len(s.Points); j++ {
-		s.Points[j].add(v.hi, v.lo)
+	for j := i; j < len(pts); j++ {
+		pts[j].add(v.hi, v.lo)
 	}
 }
 
 func (s *Series) atIndex(i int) decimal.Decimal {
-	s.load()
+	pts := s.points()
 	if i < 0 {
 		return ZeroFen
 	}
-	return s.Points[i].Total()
+	return pts[i].Total()
 }
 
 func (s *Series) index(d Date) int {
-	s.load()
+	pts := s.points()
 	// Most reads are at or after the last change.
-	if n := len(s.Points); n == 0 || s.Points[n-1].Date <= d {
+	if n := len(pts); n == 0 || pts[n-1].Date <= d {
 		return n - 1
 	}
-	return sort.Search(len(s.Points), func(i int) bool { return s.Points[i].Date > d }) - 1
+	return sort.Search(len(pts), func(i int) bool { return pts[i].Date > d }) - 1
 }
 
 // FenAt is At(d) in whole fen, without building a decimal; ok is false
 // when the total is too large for that (callers then use At).
 func (s *Series) FenAt(d Date) (fen int64, ok bool) {
-	s.load()
+	pts := s.points()
 	i := s.index(d)
 	if i < 0 {
 		return 0, true
 	}
-	return s.Points[i].fen()
+	return pts[i].fen()
 }
 
 // At is the total at the end of d. A series still encoded is read in
 // place, up to d, without decoding it: `balance` over thousands of units
 // asks each for one date.
 func (s *Series) At(d Date) decimal.Decimal {
-	if s.raw != nil {
-		if fen, ok := rawFenAt(s.raw, d); ok {
+	if raw := s.encoded(); raw != nil {
+		if fen, ok := rawFenAt(raw, d); ok {
 			return decimal.New(fen, -2)
 		}
 	}
@@ -279,22 +324,22 @@ func (s *Series) Between(from, to Date) decimal.Decimal {
 
 // Final is the total after every booked date.
 func (s *Series) Final() decimal.Decimal {
-	s.load()
-	return s.atIndex(len(s.Points) - 1)
+	pts := s.points()
+	return s.atIndex(len(pts) - 1)
 }
 
 // MinFrom is the lowest total at the end of d or any later date, and the
 // first date it is reached.
 func (s *Series) MinFrom(d Date) (decimal.Decimal, Date) {
-	s.load()
+	pts := s.points()
 	i := s.index(d)
 	min, at := Point{Date: d}, d
 	if i >= 0 {
-		min = s.Points[i]
+		min = pts[i]
 	}
-	for i++; i < len(s.Points); i++ {
-		if s.Points[i].less(min) {
-			min, at = s.Points[i], s.Points[i].Date
+	for i++; i < len(pts); i++ {
+		if pts[i].less(min) {
+			min, at = pts[i], pts[i].Date
 		}
 	}
 	if i := s.index(d); i < 0 && min.isZero() {
@@ -306,13 +351,13 @@ func (s *Series) MinFrom(d Date) (decimal.Decimal, Date) {
 // NegativeFrom reports whether the total is below zero at the end of d or
 // any later date: MinFrom without building a decimal, for the hot path.
 func (s *Series) NegativeFrom(d Date) bool {
-	s.load()
+	pts := s.points()
 	i := s.index(d)
 	if i < 0 {
 		i = 0
 	}
-	for ; i < len(s.Points); i++ {
-		if s.Points[i].isNegative() {
+	for ; i < len(pts); i++ {
+		if pts[i].isNegative() {
 			return true
 		}
 	}
@@ -322,12 +367,12 @@ func (s *Series) NegativeFrom(d Date) bool {
 // ZeroFrom reports whether the total is zero at the end of d and stays so:
 // no change after d, and nothing left.
 func (s *Series) ZeroFrom(d Date) bool {
-	s.load()
-	n := len(s.Points)
+	pts := s.points()
+	n := len(pts)
 	if n == 0 {
 		return true
 	}
-	last := s.Points[n-1]
+	last := pts[n-1]
 	return last.Date <= d && last.isZero()
 }
 
@@ -335,12 +380,12 @@ func (s *Series) ZeroFrom(d Date) bool {
 // is true when the last total is zero (or nothing was booked, since 0),
 // so that ZeroFrom(d) is zero && since <= d.
 func (s *Series) ZeroSince() (since Date, zero bool) {
-	s.load()
-	n := len(s.Points)
+	pts := s.points()
+	n := len(pts)
 	if n == 0 {
 		return 0, true
 	}
-	last := s.Points[n-1]
+	last := pts[n-1]
 	return last.Date, last.isZero()
 }
 
@@ -349,17 +394,17 @@ func (s *Series) DatesFrom(d Date) []Date { return s.AppendDatesFrom([]Date{}, d
 
 // AppendDatesFrom appends DatesFrom(d) to dst.
 func (s *Series) AppendDatesFrom(dst []Date, d Date) []Date {
-	s.load()
-	n := len(s.Points)
-	if n == 0 || s.Points[n-1].Date < d {
+	pts := s.points()
+	n := len(pts)
+	if n == 0 || pts[n-1].Date < d {
 		return dst
 	}
-	i := sort.Search(n, func(i int) bool { return s.Points[i].Date >= d })
+	i := sort.Search(n, func(i int) bool { return pts[i].Date >= d })
 	for ; i < n; i++ {
-		dst = append(dst, s.Points[i].Date)
+		dst = append(dst, pts[i].Date)
 	}
 	return dst
 }
 
 // Empty reports whether nothing non-zero was ever booked.
-func (s *Series) Empty() bool { return s.raw == nil && len(s.Points) == 0 }
+func (s *Series) Empty() bool { return s.n == 0 }

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package ledger
+
+// releaseMapped is releaseMapped of release_linux.go where it is not
+// implemented: the pages stay resident until the kernel wants them.
+func releaseMapped([]byte) {}
