@@ -18,12 +18,13 @@ func releaseMapped(v []byte) {
 	if uintptr(len(v)) < 2*size {
 		return // holds no whole page, or one: not worth a system call
 	}
-	start := uintptr(unsafe.Pointer(unsafe.SliceData(v)))
+	base := unsafe.Pointer(unsafe.SliceData(v))
+	start := uintptr(base)
 	end := start + uintptr(len(v))
 	// Only whole pages inside v: a page it shares with a neighbour is left.
 	first, last := (start+size-1)&^(size-1), end&^(size-1)
 	if last <= first {
 		return
 	}
-	_ = syscall.Madvise(unsafe.Slice((*byte)(unsafe.Pointer(first)), last-first), syscall.MADV_DONTNEED)
+	_ = syscall.Madvise(unsafe.Slice((*byte)(unsafe.Add(base, first-start)), last-first), syscall.MADV_DONTNEED)
 }

@@ -98,6 +98,20 @@ func (b *Book) EncodeUnit(w *Writer, unit string, g *UnitKeys) {
 	}
 }
 
+// ReleaseUnit drops a unit's limits and quota series, once its record is
+// encoded by a book that is done with (debt.Book.FinalRecords).
+func (b *Book) ReleaseUnit(unit string, g *UnitKeys) {
+	delete(b.Once, unit)
+	for _, kind := range DebtKinds {
+		delete(b.Limit, UnitKind{unit, kind})
+	}
+	for _, k := range g.grants[unit] {
+		delete(b.Received, k)
+		delete(b.Passed, k)
+		delete(b.Unused, k)
+	}
+}
+
 // DecodeUnit reads what EncodeUnit wrote.
 func (b *Book) DecodeUnit(r *Reader, unit string) {
 	if n := r.Len(); n > 0 {

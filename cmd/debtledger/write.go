@@ -169,7 +169,7 @@ func (e *env) fill(c *cli.Context, l *ledger.Ledger, batch *ledger.Batch, events
 	}
 	clock.done("stream")
 	if res.written > 0 {
-		if err := batch.PutState(b.Records(false)); err != nil {
+		if err := batch.PutState(b.FinalRecords()); err != nil {
 			return res, err
 		}
 	}
