@@ -27,9 +27,9 @@ type Batch struct {
 	seq       uint64
 	hash      [32]byte
 
-	// staged[i] is the stored value of entry startSeq+1+i (its hash, then
-	// its encoding), carved from arena.
-	staged [][]byte
+	// staged holds, as value i, the stored value of entry startSeq+1+i
+	// (its hash, then its encoding).
+	staged *spool
 	// state is the cached records PutState staged (nil value: delete).
 	state map[string][]byte
 
@@ -136,6 +136,7 @@ func (l *Ledger) Update(fn func(*Batch) error) error {
 	defer func() {
 		if b != nil {
 			b.tx = nil
+			b.staged.close()
 		}
 	}()
 	err := guard(&inCallback, func() error {
@@ -247,6 +248,7 @@ func (l *Ledger) Commit(p *Prepared) error {
 			return b.flush()
 		})
 	})
+	b.staged.close() // written, or to be checked again from the start
 	return l.updated(moved, err)
 }
 
@@ -270,7 +272,7 @@ func (l *Ledger) newBatch(tx *bolt.Tx) (*Batch, error) {
 	if err := l.headIsLast(tx, seq, hash); err != nil {
 		return nil, err
 	}
-	b := &Batch{l: l, startSeq: seq, startHash: hash, seq: seq, hash: hash, sorted: true}
+	b := &Batch{l: l, startSeq: seq, startHash: hash, seq: seq, hash: hash, sorted: true, staged: newSpool(l.path)}
 	return b, b.attach(tx)
 }
 
@@ -376,10 +378,9 @@ func (b *Batch) Append(e *Entry) error {
 		b.scratch = c.appendCanonical(b.scratch, seq)
 		hash := sha256.Sum256(b.scratch)
 
-		val := b.alloc(len(hash) + c.storedSize())
+		val := b.staged.next(len(hash) + c.storedSize())
 		copy(val, hash[:])
 		c.putStored(val[len(hash):])
-		b.staged = append(b.staged, val)
 
 		e.Seq, e.Prev, e.Hash = seq, b.hash, hash
 		b.seq, b.hash = seq, hash
@@ -444,7 +445,7 @@ func (b *Batch) Reserve(n int) {
 	if n <= 0 {
 		return
 	}
-	b.staged = slices.Grow(b.staged, n)
+	b.staged.reserve(n)
 	b.order = slices.Grow(b.order, n)
 	b.reserveIDs = n
 }
@@ -484,12 +485,20 @@ func (b *Batch) indexID(i int) {
 
 // stagedEntry decodes an entry appended in this batch.
 func (b *Batch) stagedEntry(seq uint64) (*Entry, error) {
-	i := seq - b.startSeq - 1
+	i := int(seq - b.startSeq - 1)
 	prev := b.startHash
 	if i > 0 {
-		copy(prev[:], b.staged[i-1])
+		v, err := b.staged.at(i - 1)
+		if err != nil {
+			return nil, err
+		}
+		copy(prev[:], v)
 	}
-	return decodeEntry(seq, b.staged[i], prev)
+	v, err := b.staged.at(i)
+	if err != nil {
+		return nil, err
+	}
+	return decodeEntry(seq, v, prev)
 }
 
 // flush writes the staged entries, the ids index, the state records and
@@ -514,13 +523,10 @@ func (b *Batch) flush() error {
 // putJournal writes the staged entries under their sequence keys.
 func (b *Batch) putJournal() error {
 	var key [8]byte
-	for i, val := range b.staged {
+	return b.staged.each(func(i int, val []byte) error {
 		binary.BigEndian.PutUint64(key[:], b.startSeq+1+uint64(i))
-		if err := b.journal.Put(key[:], val); err != nil {
-			return err
-		}
-	}
-	return nil
+		return b.journal.Put(key[:], val)
+	})
 }
 
 // sortIDs puts the pending ids in key order, once no more are looked up:

@@ -213,7 +213,7 @@ func (b *Batch) AppendEncoded(x *Encoded) (seq uint64, hash [32]byte, err error)
 			hash = x.hashAt(&b.scratch, b.hash, seq)
 			x.spec = 0 // val no longer holds the anticipated hash
 		}
-		b.staged = append(b.staged, x.val)
+		copy(b.staged.next(len(x.val)), x.val)
 		b.seq, b.hash = seq, hash
 		b.hasLastMiss = false
 		b.addPending(x.id, seq)

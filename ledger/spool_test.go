@@ -1,0 +1,91 @@
+package ledger
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// withSpillSize runs a test with the spool spilling past n bytes.
+func withSpillSize(t *testing.T, n int) {
+	old := spillSize
+	spillSize = n
+	t.Cleanup(func() { spillSize = old })
+}
+
+// TestSpooledBatch: entries staged past the spill size are read back from
+// the spool's file, by look-ups during the batch and by the commit, and
+// the file is gone from the directory throughout.
+func TestSpooledBatch(t *testing.T) {
+	for _, spill := range []int{1, 300, 4096, 8 << 20} {
+		t.Run(fmt.Sprint(spill), func(t *testing.T) {
+			withSpillSize(t, spill)
+			l := newLedger(t)
+			appendEntries(t, l, 1, 3)
+			require.NoError(t, l.Close())
+			ro, err := Open(l.Path(), Options{ReadOnly: true})
+			require.NoError(t, err)
+			p, err := ro.Prepare(func(b *Batch) error {
+				for i := 4; i <= 400; i++ {
+					if err := b.Append(testEntry(i)); err != nil {
+						return err
+					}
+					if i%37 == 0 {
+						// An entry staged long ago, and the one just before.
+						for _, j := range []int{4, i - 1} {
+							e, ok, err := b.Lookup(testEntry(j).ID)
+							require.NoError(t, err)
+							require.True(t, ok)
+							require.Equal(t, uint64(j), e.Seq)
+							require.Equal(t, testEntry(j).Body, e.Body)
+						}
+					}
+				}
+				assert.Equal(t, spill < 8<<20, b.staged.spilled > 0, "spilled")
+				entries, err := os.ReadDir(filepath.Dir(l.Path()))
+				require.NoError(t, err)
+				assert.Len(t, entries, 1, "only the ledger is in its directory")
+				return nil
+			})
+			require.NoError(t, err)
+			require.NoError(t, ro.Close())
+			w, err := Open(l.Path(), Options{})
+			require.NoError(t, err)
+			defer w.Close()
+			require.NoError(t, w.Commit(p))
+			require.NoError(t, w.Verify(nil))
+			for _, j := range []int{1, 4, 200, 400} {
+				e, ok, err := w.Lookup(testEntry(j).ID)
+				require.NoError(t, err)
+				require.True(t, ok)
+				assert.Equal(t, uint64(j), e.Seq)
+				assert.Equal(t, testEntry(j).Body, e.Body)
+			}
+		})
+	}
+}
+
+// TestSpoolWithoutFile: where no file can be made, the values stay in
+// memory and the batch is the same.
+func TestSpoolWithoutFile(t *testing.T) {
+	withSpillSize(t, 1)
+	s := newSpool(filepath.Join(t.TempDir(), "missing", "ledger.db"))
+	for i := 0; i < 100; i++ {
+		copy(s.next(3), fmt.Sprintf("%03d", i))
+	}
+	assert.Nil(t, s.file)
+	v, err := s.at(42)
+	require.NoError(t, err)
+	assert.Equal(t, "042", string(v))
+	n := 0
+	require.NoError(t, s.each(func(i int, val []byte) error {
+		assert.Equal(t, fmt.Sprintf("%03d", i), string(val))
+		n++
+		return nil
+	}))
+	assert.Equal(t, 100, n)
+}
