@@ -42,9 +42,6 @@ func newSpool(ledgerPath string) *spool { return &spool{dir: filepath.Dir(ledger
 // reserve makes room for n more values' places.
 func (s *spool) reserve(n int) { s.spans = slices.Grow(s.spans, n) }
 
-// len is how many values the spool holds.
-func (s *spool) len() int { return len(s.spans) }
-
 // next adds a value of n bytes and returns its room, to be filled before
 // the spool is used again.
 func (s *spool) next(n int) []byte {

@@ -34,7 +34,7 @@ func checkCommand(e *env) *cli.Command {
 			}
 			defer l.Close()
 			// Replay keeps the whole state to the end, as an import does.
-			defer tuneCollector(c.String("db"), 300, 300, 0, 2)()
+			defer tuneCollector(c.String("db"), 300, replayLimit)()
 			rep := checkReport{OK: true, Violations: []violation{}}
 			// The chain is verified while the journal replays: both only
 			// read, and on two cores they overlap.

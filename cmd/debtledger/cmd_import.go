@@ -79,17 +79,11 @@ func importCommand(e *env) *cli.Command {
 				batch.Reserve(lines)
 				return decodeLines(r, name, actor, at)(batch, yield)
 			}
-			// An import allocates much and keeps most of it to the end: a
-			// lazy collector within a soft limit of 1.4 GiB keeps a
-			// million-line file into a new ledger within 1.5 GiB, and is
-			// a fifth faster than 1 GiB and GOGC 300 were (medians of 3:
-			// 9.5 s, 11.8 s). Into a large ledger the limit grows with
-			// the file (see tuneCollector), and the records the write
-			// loads, most of the heap, live to its end: collecting before
-			// the limit only marks them again (a 10,000-line import into
-			// 5M entries: 9.6 → 8.3 s, CPU 11.9 → 9.3 s; the fifth 1M
-			// file: 23.8 → 21.4 s; medians of 3 and 2).
-			defer tuneCollector(c.String("db"), 600, -1, 1400<<20, 1)()
+			// An import allocates much and keeps most of it to the end:
+			// a lazy collector within the limit of importLimit keeps it
+			// within 1.5 GiB (a first 1M-line file is a fifth faster
+			// than with 1 GiB and GOGC 300: 9.5 s, 11.8 s).
+			defer tuneCollector(c.String("db"), 600, importLimit)()
 			res, err := e.writeEvents(c, events, c.Bool("dry-run"))
 			if err != nil {
 				return err

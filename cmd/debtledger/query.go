@@ -26,7 +26,7 @@ func (e *env) queryTree(c *cli.Context) (*queryCtx, error) { return e.queryWith(
 func (e *env) queryWith(c *cli.Context, loader func([]byte, debt.Loader) (*debt.Book, error)) (*queryCtx, error) {
 	// A query lives for a moment and keeps what it loads to the end: the
 	// collector need hardly run.
-	tuneCollector(c.String("db"), 400, 400, 0, 2)
+	tuneCollector(c.String("db"), 400, replayLimit)
 	l, err := e.openLedger(c, true, false)
 	if err != nil {
 		return nil, err
