@@ -27,7 +27,7 @@ import (
 // that range only after 4×10^11 lines of the largest amount (tens of
 // terabytes of input), so it never does. Callers see decimals only.
 //
-// A series read from the cache stays encoded until first used (raw), so
+// A series read from the cache stays encoded until first used, so
 // that a query loading thousands of units decodes only the series it
 // reads: a schedule needs principal, not the eight other running totals
 // of each holding.
@@ -58,6 +58,9 @@ func (s *Series) points() []Point {
 
 // setPoints makes p the series' points.
 func (s *Series) setPoints(p []Point) {
+	if cap(p) > math.MaxInt32 {
+		panic("quota: a series of more than 2^31 points") // see Series
+	}
 	s.data, s.n, s.c = unsafe.Pointer(unsafe.SliceData(p)), int32(len(p)), int32(cap(p))
 }
 
@@ -75,9 +78,6 @@ func (s *Series) encoded() []byte {
 func encodedSeries(body []byte) Series {
 	return Series{data: unsafe.Pointer(unsafe.SliceData(body)), n: int32(len(body)), c: -1}
 }
-
-// Points is the series' points in date order (decoded first if need be).
-func (s *Series) Points() []Point { return s.points() }
 
 // load decodes a series read from the cache on first use. The cache is
 // trusted here as everywhere queries read it; `check` is what compares it,

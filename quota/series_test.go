@@ -13,8 +13,8 @@ import (
 
 // points renders a series as "date=total" pairs for comparisons.
 func points(s *Series) []string {
-	out := make([]string, len(s.Points()))
-	for i, p := range s.Points() {
+	out := make([]string, len(s.points()))
+	for i, p := range s.points() {
 		out[i] = p.Date.String() + "=" + p.Total().String()
 	}
 	return out
@@ -236,8 +236,8 @@ func TestSeriesModel(t *testing.T) {
 		}
 
 		// Structure: strictly increasing dates, totals are the prefix sums.
-		for i, p := range s.Points() {
-			if i > 0 && p.Date <= s.Points()[i-1].Date {
+		for i, p := range s.points() {
+			if i > 0 && p.Date <= s.points()[i-1].Date {
 				rt.Fatalf("points out of order: %v", points(&s))
 			}
 			if !p.Total().Equal(m.at(p.Date)) {
@@ -321,9 +321,9 @@ func TestSeriesModel(t *testing.T) {
 func TestSeriesZeroValueUsable(t *testing.T) {
 	s := &Series{}
 	s.Add(d("2023-01-01"), dec("1"))
-	require.Len(t, s.Points(), 1)
-	assert.Equal(t, d("2023-01-01"), s.Points()[0].Date)
-	assert.True(t, s.Points()[0].Total().Equal(dec("1")))
+	require.Len(t, s.points(), 1)
+	assert.Equal(t, d("2023-01-01"), s.points()[0].Date)
+	assert.True(t, s.points()[0].Total().Equal(dec("1")))
 }
 
 // TestCachedSeriesBeyondReach: a cache holding a total no ledger reaches
