@@ -39,6 +39,15 @@ func branchPages(t *testing.T, path string) (pageSize int, branches []int) {
 // stack overflow, fatal) or read a page twice; the walk reports either as
 // damage, and a sound file passes it.
 func TestWalkPagesFindsLoops(t *testing.T) {
+	for _, size := range []int{4 << 10, 16 << 10} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			withNewPageSize(t, size)
+			walkPagesFindsLoops(t)
+		})
+	}
+}
+
+func walkPagesFindsLoops(t *testing.T) {
 	l := createLedger(t)
 	appendEntries(t, l, 1, 3000) // enough for branch pages in journal and ids
 	path := l.Path()
@@ -85,6 +94,15 @@ func TestWalkPagesFindsLoops(t *testing.T) {
 // is Corrupt; none sends bbolt round the loop, which would kill this test
 // with a stack overflow.
 func TestQueriesFollowNoLoop(t *testing.T) {
+	for _, size := range []int{4 << 10, 16 << 10} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			withNewPageSize(t, size)
+			queriesFollowNoLoop(t)
+		})
+	}
+}
+
+func queriesFollowNoLoop(t *testing.T) {
 	l := createLedger(t)
 	appendEntries(t, l, 1, 3000)
 	require.NoError(t, l.Update(func(b *Batch) error {

@@ -221,6 +221,7 @@ func TestOpenDamaged(t *testing.T) {
 	appendEntries(t, src, 1, 2000)
 	require.NoError(t, src.Close())
 	good := usedBytes(t, src.Path())
+	pageSizeOfGood := filePageSize(t, src.Path())
 
 	garbage := make([]byte, 64<<10)
 	for i := range garbage {
@@ -252,7 +253,7 @@ func TestOpenDamaged(t *testing.T) {
 		}, "unknown format"},
 		{"zeroed header pages", func(t *testing.T, path string) {
 			data := append([]byte{}, good...)
-			clear(data[:2*4096])
+			clear(data[:2*pageSizeOfGood])
 			require.NoError(t, os.WriteFile(path, data, 0o600))
 		}, "not a bbolt database"},
 	} {
@@ -284,6 +285,15 @@ func usedBytes(t *testing.T, path string) []byte {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return data[:size]
+}
+
+// filePageSize is the page size of the bbolt file at path.
+func filePageSize(t *testing.T, path string) int {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	require.NoError(t, err)
+	defer db.Close()
+	return db.Info().PageSize
 }
 
 func writeFile(data []byte) func(t *testing.T, path string) {

@@ -268,6 +268,22 @@ func TestParseAnchor(t *testing.T) {
 // entries, or (when a header page was hit and bbolt fell back to the other
 // one) a prefix of them.
 func TestDamagedPages(t *testing.T) {
+	for _, size := range []int{4 << 10, 16 << 10} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			withNewPageSize(t, size)
+			damagePages(t)
+		})
+	}
+}
+
+// withNewPageSize makes the ledgers the test creates have pages of size.
+func withNewPageSize(t *testing.T, size int) {
+	old := newPageSize
+	newPageSize = size
+	t.Cleanup(func() { newPageSize = old })
+}
+
+func damagePages(t *testing.T) {
 	l := createLedger(t)
 	var want []*Entry
 	for i := 1; i <= 600; i += 200 {
@@ -281,7 +297,7 @@ func TestDamagedPages(t *testing.T) {
 	require.NoError(t, l.Update(func(b *Batch) error { return b.PutState(records) }))
 	require.NoError(t, l.Close())
 	good := usedBytes(t, l.Path())
-	const pageSize = 4096
+	pageSize := filePageSize(t, l.Path())
 
 	// A fixed seed keeps CI repeatable; DAMAGE_SEED explores others.
 	seed := uint64(20261127)
