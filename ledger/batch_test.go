@@ -385,3 +385,47 @@ func TestReserve(t *testing.T) {
 		assert.Equal(t, heads[-1], heads[reserve], "reserve %d", reserve)
 	}
 }
+
+// TestPendingLatestFirst: an unsorted batch finds its latest ids without
+// indexing them all, and every other id (or its absence) through the
+// index, which a look-up beyond the latest builds.
+func TestPendingLatestFirst(t *testing.T) {
+	old := recentIDs
+	recentIDs = 3
+	t.Cleanup(func() { recentIDs = old })
+	l := newLedger(t)
+	order := []int{5, 3, 9, 1, 7, 2, 8, 4, 6}
+	require.NoError(t, l.Update(func(b *Batch) error {
+		// Appends from one encoder, which vouches for each id being new
+		// (as an import's are): none of them looks the batch up.
+		en, err := b.NewEncoder()
+		require.NoError(t, err)
+		defer en.Close()
+		for _, i := range order {
+			x, err := en.Encode(testEntry(i))
+			require.NoError(t, err)
+			_, _, err = b.AppendEncoded(&x)
+			require.NoError(t, err)
+		}
+		assert.Zero(t, b.indexed)
+		for k := len(order) - 1; k >= len(order)-3; k-- {
+			e, ok, err := b.Lookup(testEntry(order[k]).ID)
+			require.NoError(t, err)
+			require.True(t, ok)
+			assert.Equal(t, uint64(k+1), e.Seq)
+		}
+		assert.Zero(t, b.indexed, "the latest found without an index")
+		e, ok, err := b.Lookup(testEntry(order[0]).ID)
+		require.NoError(t, err)
+		require.True(t, ok)
+		assert.Equal(t, uint64(1), e.Seq)
+		assert.Equal(t, len(order), b.indexed, "an older one indexes them all")
+		_, ok, err = b.Lookup(testEntry(77).ID)
+		require.NoError(t, err)
+		assert.False(t, ok)
+		for _, i := range order {
+			assert.ErrorIs(t, b.Append(testEntry(i)), ErrDuplicateID)
+		}
+		return nil
+	}))
+}
