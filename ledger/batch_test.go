@@ -3,9 +3,12 @@ package ledger
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -428,4 +431,24 @@ func TestPendingLatestFirst(t *testing.T) {
 		}
 		return nil
 	}))
+}
+
+// TestSortedIDs: the two-core sort of a large batch's ids orders them as
+// one sort does, duplicates side by side.
+func TestSortedIDs(t *testing.T) {
+	b := &Batch{}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 40000 {
+		id := fmt.Sprintf("id-%d", rng.IntN(30000)) // some twice
+		b.order = append(b.order, pendingID{off: len(b.idText), n: len(id), seq: uint64(i)})
+		b.idText = append(b.idText, id...)
+	}
+	cmp := func(x, y pendingID) int { return bytes.Compare(b.idOf(x), b.idOf(y)) }
+	want := slices.Clone(b.order)
+	slices.SortStableFunc(want, cmp)
+	got := sortedIDs(slices.Clone(b.order), cmp)
+	require.Len(t, got, len(want))
+	for i := range want {
+		require.Equal(t, string(b.idOf(want[i])), string(b.idOf(got[i])), "position %d", i)
+	}
 }
