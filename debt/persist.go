@@ -54,8 +54,13 @@ func (b *Book) Records(all bool) map[string][]byte { return b.records(all, false
 // decoded state is dropped once its records are encoded, so that the
 // new records take the old ones' place in memory rather than join them.
 // Without it the fifth 1M file into a national ledger held both, 0.35 GB
-// more at its peak. The book is not to be used after.
-func (b *Book) FinalRecords() map[string][]byte { return b.records(false, true) }
+// more at its peak. A book that read no unit's record (a first import)
+// holds only what its own events made, within the import's limit, and is
+// spared the map deletes (0.17 s for a million entries). The book is not
+// to be used after.
+func (b *Book) FinalRecords() map[string][]byte {
+	return b.records(false, len(b.unitRecordSize) > 0)
+}
 
 func (b *Book) records(all, release bool) map[string][]byte {
 	out := map[string][]byte{CoreRecord: b.encodeCore(), CatalogRecord: b.encodeCatalog()}
