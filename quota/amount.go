@@ -31,8 +31,14 @@ func ParseAmount(s string) (decimal.Decimal, error) {
 	switch {
 	case strings.HasSuffix(s, "亿"):
 		num, scale, maxFrac = strings.TrimSuffix(s, "亿"), yi, -1
+		if fen, ok := scaledFen(num, 10); ok {
+			return decimal.New(fen, -2), nil
+		}
 	case strings.HasSuffix(s, "万"):
 		num, scale, maxFrac = strings.TrimSuffix(s, "万"), wan, -1
+		if fen, ok := scaledFen(num, 6); ok {
+			return decimal.New(fen, -2), nil
+		}
 	}
 	intPart, frac, ok := splitDecimal(num)
 	if !ok || (maxFrac >= 0 && len(frac) > maxFrac) {
@@ -84,6 +90,25 @@ func plainFen(s string) (int64, bool) {
 }
 
 // splitDecimal checks the shape [0-9]+(\.[0-9]+)? and returns its parts.
+// scaledFen is plainFen for an amount in 万 or 亿, whose unit is 10^digits
+// fen: a national ledger writes most of its amounts so.
+func scaledFen(num string, digits int) (int64, bool) {
+	intPart, frac, ok := splitDecimal(num)
+	frac = strings.TrimRight(frac, "0")
+	if !ok || len(frac) > digits || len(intPart) > 17-digits {
+		return 0, false // not whole fen, or large: the general path says which
+	}
+	fen, part := int64(atoi(intPart)), int64(atoi(frac))
+	for range digits {
+		fen *= 10
+	}
+	for range digits - len(frac) {
+		part *= 10
+	}
+	fen += part
+	return fen, fen <= maxAmountFen
+}
+
 func splitDecimal(s string) (intPart, frac string, ok bool) {
 	intPart, frac, hasDot := strings.Cut(s, ".")
 	if intPart == "" || !allDigits(intPart) {

@@ -27,6 +27,18 @@ var parseAmountTests = []struct {
 	want string // FormatAmount of the result when accepted
 	err  string // substring of the error when refused
 }{
+	// 万 and 亿 read straight into fen (scaledFen), at its edges.
+	{"1.5万", "15000.00", ""},
+	{"0.000001万", "0.01", ""},
+	{"0.0000001万", "", "not a whole number of fen"},
+	{"1.0000000万", "10000.00", ""},
+	{"99999999999万", "999999999990000.00", ""},
+	{"100000000000万", "1000000000000000.00", ""},
+	{"100000000001万", "", "above 10^15 yuan"},
+	{"0.0000000001亿", "0.01", ""},
+	{"9999999.9999999999亿", "999999999999999.99", ""},
+	{"10000001亿", "", "above 10^15 yuan"},
+	{"007万", "70000.00", ""},
 	// Plain yuan, at most two decimals.
 	{"0", "0.00", ""},
 	{"0.0", "0.00", ""},
