@@ -45,8 +45,8 @@ type Batch struct {
 	// whatever larger strings the ids were cut from (an import's lines).
 	idText []byte
 	// reserveIDs is Reserve's count, until the first id shows how much
-	// room idText needs.
-	reserveIDs int
+	// room idText needs; reserved is every Reserve's count, for encoders.
+	reserveIDs, reserved int
 	// While the ids come in ascending order (zero-padded numbers, dates,
 	// ULIDs…), order itself is the index: a new id is past the last one
 	// and an older one is found by binary search. The first id out of
@@ -464,6 +464,7 @@ func (b *Batch) Reserve(n int) {
 	b.staged.reserve(n)
 	b.order = slices.Grow(b.order, n)
 	b.reserveIDs = n
+	b.reserved += n
 }
 
 // addPending records a new id of this batch; it is not yet among them.

@@ -61,6 +61,7 @@ type Encoder struct {
 	tx    *bolt.Tx
 	ids   *bolt.Bucket
 	at    *head
+	noIDs bool // the view has no ids: every one is absent
 	key   []byte
 	// seen holds the ids encoded so far (count of them); chain is the
 	// head the batch will have if it appends every entry found new so far.
@@ -88,10 +89,20 @@ func (b *Batch) NewEncoder() (*Encoder, error) {
 		return nil, b.l.classify(err)
 	}
 	at := &head{b.startSeq, b.startHash}
-	en := &Encoder{batch: b, tx: tx, at: at, seen: newHashSet(), chain: *at}
+	en := &Encoder{batch: b, tx: tx, at: at, seen: newHashSetFor(b.reserved), chain: *at}
 	if en.ids = tx.Bucket(bucketIDs); en.ids == nil {
 		tx.Rollback()
 		return nil, b.l.corrupt(fmt.Sprintf("no %q bucket (not a debtledger file?)", bucketIDs))
+	}
+	// Into a ledger without entries every id is absent: no look-up.
+	err = b.l.classify(guard(nil, func() error {
+		k, _ := en.ids.Cursor().First()
+		en.noIDs = k == nil
+		return nil
+	}))
+	if err != nil {
+		tx.Rollback()
+		return nil, err
 	}
 	return en, nil
 }
@@ -107,6 +118,10 @@ func (en *Encoder) Close() {
 // screen marks x absent from the committed ledger if its id is not there.
 func (en *Encoder) screen(x *Encoded) error {
 	if en.ids == nil {
+		return nil
+	}
+	if en.noIDs {
+		x.absentFrom = en.at
 		return nil
 	}
 	var found bool

@@ -243,3 +243,36 @@ func encodeOne(t *testing.T, b *Batch, e *Entry) Encoded {
 	require.NoError(t, err)
 	return x
 }
+
+// TestEncoderIntoEmptyLedger: an encoder over a ledger without entries
+// finds every id absent without looking (noIDs); ids repeated within the
+// batch are still seen.
+func TestEncoderIntoEmptyLedger(t *testing.T) {
+	for _, entries := range []int{0, 1} {
+		l := newLedger(t)
+		if entries > 0 {
+			appendEntries(t, l, 1, entries)
+		}
+		require.NoError(t, l.Update(func(b *Batch) error {
+			b.Reserve(5000) // sizes the encoder's set of ids seen
+			en, err := b.NewEncoder()
+			require.NoError(t, err)
+			defer en.Close()
+			assert.Equal(t, entries == 0, en.noIDs)
+			assert.GreaterOrEqual(t, len(en.seen.slots), 10000)
+			x, err := en.Encode(testEntry(7))
+			require.NoError(t, err)
+			assert.True(t, b.screened(&x))
+			assert.True(t, x.first)
+			again, err := en.Encode(testEntry(7))
+			require.NoError(t, err)
+			assert.False(t, again.first, "seen earlier in the batch")
+			if entries > 0 {
+				old, err := en.Encode(testEntry(1))
+				require.NoError(t, err)
+				assert.False(t, b.screened(&old), "committed: not absent")
+			}
+			return nil
+		}))
+	}
+}
