@@ -160,10 +160,14 @@ func decodeLines(r io.Reader, name, actor, at string) eventSource {
 		if err != nil {
 			return err
 		}
-		ch := make(chan chunk, 8)
+		// Room for 16,384 lines between the parser and the writer: a file
+		// comes in runs (a month's on-lendings, then its spending…) that
+		// cost one side more than the other, and with 2,048 each waited
+		// on the other for 0.7–0.9 s per 1M (stream 4.14 → 4.05 s).
+		ch := make(chan chunk, 64)
 		// Chunks the writer is done with go back to the parser: a million
 		// lines would otherwise allocate a quarter of a gigabyte of them.
-		free := make(chan []pending, 10)
+		free := make(chan []pending, 66)
 		done := make(chan struct{})   // the writer stopped reading
 		exited := make(chan struct{}) // the encoder is closed
 		defer func() {
