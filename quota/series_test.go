@@ -366,3 +366,30 @@ func TestCachedSeriesBeyondReach(t *testing.T) {
 		}
 	}
 }
+
+// TestToFen: an amount as int64 fen exactly when it is whole fen (after
+// rounding) strictly inside ±2^62 fen.
+func TestToFen(t *testing.T) {
+	for _, tc := range []struct {
+		d    decimal.Decimal
+		fen  int64
+		fits bool
+	}{
+		{decimal.New(0, -2), 0, true},
+		{decimal.New(1, -2), 1, true},
+		{decimal.New(-1, -2), -1, true},
+		{decimal.New(fenLimit-1, -2), fenLimit - 1, true},
+		{decimal.New(-(fenLimit - 1), -2), -(fenLimit - 1), true},
+		{decimal.New(fenLimit, -2), 0, false},
+		{decimal.New(-fenLimit, -2), 0, false},
+		{decimal.RequireFromString("1e30"), 0, false},
+		{decimal.New(10, 0), 1000, true},
+		{decimal.RequireFromString("1.005"), 101, true},
+	} {
+		fen, fits := toFen(tc.d)
+		assert.Equal(t, tc.fits, fits, "%s", tc.d)
+		if tc.fits {
+			assert.Equal(t, tc.fen, fen, "%s", tc.d)
+		}
+	}
+}
