@@ -205,15 +205,18 @@ func (l *Ledger) Prepare(fn func(*Batch) error) (*Prepared, error) {
 	if b != nil {
 		b.tx = nil
 	}
-	if fnErr != nil {
-		return nil, fnErr
+	if fnErr == nil && err == nil {
+		// Sorting the new ids for the index is work the commit need not
+		// do while it holds the file.
+		err = b.sortIDs()
 	}
-	if err != nil {
-		return nil, err
-	}
-	// Sorting the new ids for the index is work the commit need not do
-	// while it holds the file.
-	if err := b.sortIDs(); err != nil {
+	if fnErr != nil || err != nil {
+		if b != nil {
+			b.staged.close()
+		}
+		if fnErr != nil {
+			return nil, fnErr
+		}
 		return nil, err
 	}
 	return &Prepared{b}, nil
@@ -549,7 +552,10 @@ func (b *Batch) putJournal() error {
 		binary.BigEndian.PutUint64(key[:], b.startSeq+1+uint64(i))
 		return b.journal.Put(key[:], val)
 	})
-	b.staged.spans = nil // bbolt holds the values themselves
+	// bbolt holds the values themselves: the file's room on disk goes now,
+	// not after bbolt has written as much again.
+	b.staged.spans = nil
+	b.staged.close()
 	return err
 }
 

@@ -69,3 +69,16 @@ func TestStateRecordReleasesItsPages(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, bytes.Equal(big, rec))
 }
+
+// TestReleaseLeavesTheHeapAlone: a value outside bbolt's map (one put in
+// the same write transaction lives on the heap) is not released, which
+// would zero it.
+func TestReleaseLeavesTheHeapAlone(t *testing.T) {
+	l := newLedger(t)
+	heap := bytes.Repeat([]byte{0xA5}, 1<<20)
+	require.NoError(t, l.db.View(func(tx *bolt.Tx) error {
+		releaseMapped(tx, heap)
+		return nil
+	}))
+	assert.Equal(t, bytes.Repeat([]byte{0xA5}, 1<<20), heap)
+}

@@ -57,6 +57,7 @@ func TestSpooledBatch(t *testing.T) {
 			require.NoError(t, err)
 			defer w.Close()
 			require.NoError(t, w.Commit(p))
+			assert.Nil(t, p.b.staged.file, "the spool's file is let go")
 			require.NoError(t, w.Verify(nil))
 			for _, j := range []int{1, 4, 200, 400} {
 				e, ok, err := w.Lookup(testEntry(j).ID)
@@ -72,12 +73,16 @@ func TestSpooledBatch(t *testing.T) {
 // TestSpoolWithoutFile: where no file can be made, the values stay in
 // memory and the batch is the same.
 func TestSpoolWithoutFile(t *testing.T) {
-	withSpillSize(t, 1)
+	withSpillSize(t, 10)
 	s := newSpool(filepath.Join(t.TempDir(), "missing", "ledger.db"))
 	for i := 0; i < 100; i++ {
 		copy(s.next(3), fmt.Sprintf("%03d", i))
 	}
 	assert.Nil(t, s.file)
+	assert.Greater(t, len(s.kept), 10, "kept in chunks")
+	for _, c := range s.kept {
+		assert.LessOrEqual(t, cap(c.b), 16, "a chunk is about spillSize, not a doubling buffer")
+	}
 	v, err := s.at(42)
 	require.NoError(t, err)
 	assert.Equal(t, "042", string(v))

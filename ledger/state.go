@@ -104,7 +104,7 @@ func (l *Ledger) stateRecord(tx *bolt.Tx, st *bolt.Bucket, name string) ([]byte,
 		return nil, seq, nil
 	}
 	rec := append([]byte{}, v...)
-	releaseMapped(v)
+	releaseMapped(tx, v)
 	return rec, seq, nil
 }
 
@@ -149,7 +149,7 @@ func (l *Ledger) StateRecords(fn func(name string, rec []byte, seq uint64) error
 			// Copied before fn runs: a fault reading a damaged page is
 			// the file's, not fn's.
 			name, rec := string(k[len(statePrefix):]), append([]byte{}, v...)
-			releaseMapped(v)
+			releaseMapped(tx, v)
 			inCallback = true
 			err := fn(name, rec, seq)
 			inCallback = false
