@@ -86,8 +86,9 @@ type Batch struct {
 	mixed   bool
 	// indexed is how many of order byHash holds: ids are indexed only
 	// when one is looked up, which an import whose encoder vouches for
-	// every id never does.
-	indexed int
+	// every id never does. scanned counts the ids pendingSeq compared
+	// before there was an index.
+	indexed, scanned int
 	// checkedIDs is how many ids sortIDs found distinct.
 	checkedIDs int
 }
@@ -433,12 +434,15 @@ func (b *Batch) pendingSeq(id string) (uint64, bool) {
 		}
 		return 0, false
 	}
-	if b.indexed == 0 {
+	if b.indexed == 0 && b.scanned < n {
 		// Before indexing every id appended so far (a quarter of a second
 		// for a million, on the goroutine that applies the rules), look
 		// among the latest: the look-ups of an import are reversals, which
-		// mostly name an entry of the same month.
+		// mostly name an entry of the same month. Scans that together
+		// compare as many ids as the batch holds are as dear as the index:
+		// past that, it is built.
 		for i := n - 1; i >= max(n-recentIDs, 0); i-- {
+			b.scanned++
 			if string(b.idOf(b.order[i])) == id {
 				return b.order[i].seq, true
 			}

@@ -452,3 +452,36 @@ func TestSortedIDs(t *testing.T) {
 		require.Equal(t, string(b.idOf(want[i])), string(b.idOf(got[i])), "position %d", i)
 	}
 }
+
+// TestPendingScanBudget: look-ups found deep in the latest appends, time
+// after time, end up building the index rather than scanning on.
+func TestPendingScanBudget(t *testing.T) {
+	old := recentIDs
+	recentIDs = 3
+	t.Cleanup(func() { recentIDs = old })
+	l := newLedger(t)
+	order := []int{5, 3, 9, 1, 7, 2, 8, 4, 6}
+	require.NoError(t, l.Update(func(b *Batch) error {
+		en, err := b.NewEncoder()
+		require.NoError(t, err)
+		defer en.Close()
+		for _, i := range order {
+			x, err := en.Encode(testEntry(i))
+			require.NoError(t, err)
+			_, _, err = b.AppendEncoded(&x)
+			require.NoError(t, err)
+		}
+		deep := testEntry(order[len(order)-3]).ID // three compares each
+		for k := 0; k < 4; k++ {
+			e, ok, err := b.Lookup(deep)
+			require.NoError(t, err)
+			require.True(t, ok)
+			assert.Equal(t, uint64(len(order)-2), e.Seq)
+			if k < 3 {
+				assert.Zero(t, b.indexed, "look-up %d scans", k)
+			}
+		}
+		assert.Equal(t, len(order), b.indexed, "the fourth builds the index")
+		return nil
+	}))
+}
