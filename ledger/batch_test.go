@@ -472,16 +472,17 @@ func TestPendingScanBudget(t *testing.T) {
 			require.NoError(t, err)
 		}
 		deep := testEntry(order[len(order)-3]).ID // three compares each
-		for k := 0; k < 4; k++ {
+		// Sixteen times the 9 ids held is 144 compares: 48 scans.
+		for k := 0; k < 49; k++ {
 			e, ok, err := b.Lookup(deep)
 			require.NoError(t, err)
 			require.True(t, ok)
 			assert.Equal(t, uint64(len(order)-2), e.Seq)
-			if k < 3 {
+			if k < 48 {
 				assert.Zero(t, b.indexed, "look-up %d scans", k)
 			}
 		}
-		assert.Equal(t, len(order), b.indexed, "the fourth builds the index")
+		assert.Equal(t, len(order), b.indexed, "the 49th builds the index")
 		return nil
 	}))
 }
