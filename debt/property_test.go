@@ -130,13 +130,7 @@ func TestPropertyCacheEqualsReplay(t *testing.T) {
 			recs := lazy.Records(false)
 			final := finalRecordsByUnit(lazy)
 			require.Equal(rt, recs, final, "records encoded while the book is taken apart")
-			for name, rec := range final {
-				if rec == nil {
-					delete(cache, name)
-				} else {
-					cache[name] = rec
-				}
-			}
+			applyRecords(cache, final)
 			b, events = trial, trialEvents
 			accepted++
 		}
@@ -144,13 +138,7 @@ func TestPropertyCacheEqualsReplay(t *testing.T) {
 		recs := imported.Records(false)
 		final := finalRecordsByUnit(imported)
 		require.Equal(rt, recs, final, "an import's records encoded while its book is taken apart")
-		for name, rec := range final {
-			if rec == nil {
-				delete(before, name)
-			} else {
-				before[name] = rec
-			}
-		}
+		applyRecords(before, final)
 		require.Equal(rt, b.Records(true), before, "the cache one import writes equals the replay")
 		require.Equal(rt, b.Records(true), kept.Records(true), "a book that applied every line equals the replay")
 		require.Empty(rt, b.Violations(), "an accepted sequence breaks no rule")
@@ -189,6 +177,17 @@ func cloneBook(t require.TestingT, b *Book) *Book {
 
 // lazyBook loads a book from cached records the way a write does: the
 // core now, unit records as events need them, holdings packed.
+// applyRecords writes records into cache as a write does (nil: delete).
+func applyRecords(cache, records map[string][]byte) {
+	for name, rec := range records {
+		if rec == nil {
+			delete(cache, name)
+		} else {
+			cache[name] = rec
+		}
+	}
+}
+
 // finalRecordsByUnit is b.FinalRecords, taking the book apart after each
 // unit's records rather than each round's.
 func finalRecordsByUnit(b *Book) map[string][]byte {

@@ -392,12 +392,14 @@ func TestReserve(t *testing.T) {
 // TestPendingLatestFirst: an unsorted batch finds its latest ids without
 // indexing them all, and every other id (or its absence) through the
 // index, which a look-up beyond the latest builds.
-func TestPendingLatestFirst(t *testing.T) {
+// unsortedLatest runs check on a batch holding entries of order (ids
+// out of order) appended as an import appends them, with pendingSeq
+// scanning only the latest 3.
+func unsortedLatest(t *testing.T, order []int, check func(b *Batch)) {
 	old := recentIDs
 	recentIDs = 3
 	t.Cleanup(func() { recentIDs = old })
 	l := newLedger(t)
-	order := []int{5, 3, 9, 1, 7, 2, 8, 4, 6}
 	require.NoError(t, l.Update(func(b *Batch) error {
 		// Appends from one encoder, which vouches for each id being new
 		// (as an import's are): none of them looks the batch up.
@@ -411,6 +413,14 @@ func TestPendingLatestFirst(t *testing.T) {
 			require.NoError(t, err)
 		}
 		assert.Zero(t, b.indexed)
+		check(b)
+		return nil
+	}))
+}
+
+func TestPendingLatestFirst(t *testing.T) {
+	order := []int{5, 3, 9, 1, 7, 2, 8, 4, 6}
+	unsortedLatest(t, order, func(b *Batch) {
 		for k := len(order) - 1; k >= len(order)-3; k-- {
 			e, ok, err := b.Lookup(testEntry(order[k]).ID)
 			require.NoError(t, err)
@@ -429,8 +439,7 @@ func TestPendingLatestFirst(t *testing.T) {
 		for _, i := range order {
 			assert.ErrorIs(t, b.Append(testEntry(i)), ErrDuplicateID)
 		}
-		return nil
-	}))
+	})
 }
 
 // TestSortedIDs: the two-core sort of a large batch's ids orders them as
@@ -456,21 +465,8 @@ func TestSortedIDs(t *testing.T) {
 // TestPendingScanBudget: look-ups found deep in the latest appends, time
 // after time, end up building the index rather than scanning on.
 func TestPendingScanBudget(t *testing.T) {
-	old := recentIDs
-	recentIDs = 3
-	t.Cleanup(func() { recentIDs = old })
-	l := newLedger(t)
 	order := []int{5, 3, 9, 1, 7, 2, 8, 4, 6}
-	require.NoError(t, l.Update(func(b *Batch) error {
-		en, err := b.NewEncoder()
-		require.NoError(t, err)
-		defer en.Close()
-		for _, i := range order {
-			x, err := en.Encode(testEntry(i))
-			require.NoError(t, err)
-			_, _, err = b.AppendEncoded(&x)
-			require.NoError(t, err)
-		}
+	unsortedLatest(t, order, func(b *Batch) {
 		deep := testEntry(order[len(order)-3]).ID // three compares each
 		// Sixteen times the 9 ids held is 144 compares: 48 scans.
 		for k := 0; k < 49; k++ {
@@ -483,6 +479,5 @@ func TestPendingScanBudget(t *testing.T) {
 			}
 		}
 		assert.Equal(t, len(order), b.indexed, "the 49th builds the index")
-		return nil
-	}))
+	})
 }
