@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -211,12 +212,9 @@ func (l *Ledger) Prepare(fn func(*Batch) error) (*Prepared, error) {
 		// do while it holds the file.
 		err = b.sortIDs()
 	}
-	if fnErr != nil || err != nil {
+	if err := cmp.Or(fnErr, err); err != nil {
 		if b != nil {
 			b.staged.close()
-		}
-		if fnErr != nil {
-			return nil, fnErr
 		}
 		return nil, err
 	}
@@ -585,25 +583,25 @@ func (b *Batch) sortIDs() error {
 	return nil
 }
 
-// sortedIDs sorts ids by cmp, a large list's two halves on two cores,
+// sortedIDs sorts ids by compare, a large list's two halves on two cores,
 // then merged: the last step before a large import's commit that only
 // one core did (a million ids: 0.19 s).
-func sortedIDs(ids []pendingID, cmp func(x, y pendingID) int) []pendingID {
+func sortedIDs(ids []pendingID, compare func(x, y pendingID) int) []pendingID {
 	if len(ids) < 1<<14 || runtime.GOMAXPROCS(0) < 2 {
-		slices.SortFunc(ids, cmp)
+		slices.SortFunc(ids, compare)
 		return ids
 	}
 	lo, hi := ids[:len(ids)/2], ids[len(ids)/2:]
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		slices.SortFunc(lo, cmp)
+		slices.SortFunc(lo, compare)
 	}()
-	slices.SortFunc(hi, cmp)
+	slices.SortFunc(hi, compare)
 	<-done
 	merged := make([]pendingID, 0, len(ids))
 	for len(lo) > 0 && len(hi) > 0 {
-		if cmp(hi[0], lo[0]) < 0 {
+		if compare(hi[0], lo[0]) < 0 {
 			merged, hi = append(merged, hi[0]), hi[1:]
 		} else {
 			merged, lo = append(merged, lo[0]), lo[1:]

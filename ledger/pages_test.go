@@ -38,14 +38,7 @@ func branchPages(t *testing.T, path string) (pageSize int, branches []int) {
 // itself, and at another page's child: bbolt would recurse without end (a
 // stack overflow, fatal) or read a page twice; the walk reports either as
 // damage, and a sound file passes it.
-func TestWalkPagesFindsLoops(t *testing.T) {
-	for _, size := range []int{4 << 10, 16 << 10} {
-		t.Run(fmt.Sprint(size), func(t *testing.T) {
-			withNewPageSize(t, size)
-			walkPagesFindsLoops(t)
-		})
-	}
-}
+func TestWalkPagesFindsLoops(t *testing.T) { forEachPageSize(t, walkPagesFindsLoops) }
 
 func walkPagesFindsLoops(t *testing.T) {
 	l := createLedger(t)
@@ -93,14 +86,7 @@ func walkPagesFindsLoops(t *testing.T) {
 // look-up, read and scan either succeeds (its path avoids the damage) or
 // is Corrupt; none sends bbolt round the loop, which would kill this test
 // with a stack overflow.
-func TestQueriesFollowNoLoop(t *testing.T) {
-	for _, size := range []int{4 << 10, 16 << 10} {
-		t.Run(fmt.Sprint(size), func(t *testing.T) {
-			withNewPageSize(t, size)
-			queriesFollowNoLoop(t)
-		})
-	}
-}
+func TestQueriesFollowNoLoop(t *testing.T) { forEachPageSize(t, queriesFollowNoLoop) }
 
 func queriesFollowNoLoop(t *testing.T) {
 	l := createLedger(t)

@@ -267,20 +267,19 @@ func TestParseAnchor(t *testing.T) {
 // reported or harmless: a file that still verifies holds the original
 // entries, or (when a header page was hit and bbolt fell back to the other
 // one) a prefix of them.
-func TestDamagedPages(t *testing.T) {
+func TestDamagedPages(t *testing.T) { forEachPageSize(t, damagePages) }
+
+// forEachPageSize runs test over ledgers of the old 4 KiB pages (those
+// made before 16 KiB) and of today's.
+func forEachPageSize(t *testing.T, test func(*testing.T)) {
 	for _, size := range []int{4 << 10, 16 << 10} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
-			withNewPageSize(t, size)
-			damagePages(t)
+			old := newPageSize
+			newPageSize = size
+			t.Cleanup(func() { newPageSize = old })
+			test(t)
 		})
 	}
-}
-
-// withNewPageSize makes the ledgers the test creates have pages of size.
-func withNewPageSize(t *testing.T, size int) {
-	old := newPageSize
-	newPageSize = size
-	t.Cleanup(func() { newPageSize = old })
 }
 
 func damagePages(t *testing.T) {
